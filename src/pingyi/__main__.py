@@ -1,0 +1,5 @@
+"""``python -m pingyi``."""
+
+from pingyi.cli.main import main
+
+main()

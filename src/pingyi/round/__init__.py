@@ -1,0 +1,1 @@
+"""The round file: models, loading with line numbers, built-in schemes."""

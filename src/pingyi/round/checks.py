@@ -1,0 +1,159 @@
+"""Cross-checks between the sections of a round: references, uniqueness, files named.
+
+Each check runs when the sections it reads are valid, so a broken ``scale`` does not hide
+a duplicate unit id. Each problem points at the line of the offending value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pingyi.errors import Problem
+from pingyi.round.models import (
+    Ballots,
+    Category,
+    Composite,
+    Quota,
+    Scale,
+    Scoring,
+    Stratum,
+    Unit,
+)
+from pingyi.round.yamlfile import Located, Path_, format_path
+
+
+class _Reporter:
+    def __init__(self, doc: Located, display: str) -> None:
+        self.doc, self.display, self.problems = doc, display, []  # type: list[Problem]
+
+    def add(self, path: Path_, code: str, message: str) -> None:
+        file, line = self.doc.locate(path, self.display)
+        self.problems.append(Problem(file, line, format_path(path), code, message))
+
+
+def cross_check(values: dict[str, Any], doc: Located, display: str, base_dir: Path) -> list[Problem]:
+    """Every cross-section problem among the sections that validated (``values``)."""
+    report = _Reporter(doc, display)
+    categories: list[Category | None] = values.get("categories", [])
+    strata: list[Stratum | None] = values.get("strata", [])
+    units: list[Unit | None] = values.get("units", [])
+    _unique(report, "categories", [c and c.id for c in categories], "category id")
+    _unique(report, "strata", [s and s.id for s in strata], "stratum id")
+    _unique(report, "units", [u and u.id for u in units], "unit id")
+    unit_ids = list(dict.fromkeys(u.id for u in units if u))
+    stratum_ids = list(dict.fromkeys(s.id for s in strata if s))
+    # A reference is checked only against a list that validated whole: with one bad
+    # category, "not a category" could be wrong.
+    has = {key for key, value in values.items() if not (isinstance(value, list) and None in value)}
+    if {"categories", "units"} <= has:
+        known = [c.id for c in categories if c]
+        for i, unit in enumerate(units):
+            if unit:
+                _known(report, ("units", i, "category"), unit.category, known, "category")
+    if "units" in has:
+        for i, unit_id in enumerate(values.get("veto", [])):
+            _known(report, ("veto", i), unit_id, unit_ids, "unit")
+        _check_forms(report, values.get("forms") or {}, unit_ids)
+    if "strata" in has:
+        quotas: list[Quota | None] = values.get("quotas", [])
+        for i, quota in enumerate(quotas):
+            for j, stratum_id in enumerate(quota.strata if quota else []):
+                _known(report, ("quotas", i, "strata", j), stratum_id, stratum_ids, "stratum")
+    if {"scale", "scoring"} <= has:
+        _check_tie_break(report, values["scoring"], values["scale"])
+    if "scale" in has and "units" in values:
+        _check_ballots(report, values.get("ballots", Ballots()), values["scale"], unit_ids)
+    _check_composite(report, values)
+    for key in ("adjustments", "previous"):
+        _check_path(report, key, values.get(key), base_dir)
+    return report.problems
+
+
+def _unique(report: _Reporter, section: str, ids: list[str | None], what: str) -> None:
+    first: dict[str, int] = {}
+    for i, item_id in enumerate(ids):
+        if item_id is None:
+            continue
+        if item_id in first:
+            _, line = report.doc.locate((section, first[item_id]), report.display)
+            report.add((section, i, "id"), "duplicate_id",
+                       f"{what} '{item_id}' is used twice (first on line {line})")
+        else:
+            first[item_id] = i
+
+
+def _known(report: _Reporter, path: Path_, value: str, known: Iterable[str], what: str) -> None:
+    known = list(known)
+    if value not in known:
+        listed = ", ".join(known[:12]) + (", …" if len(known) > 12 else "")
+        report.add(path, "unknown_reference", f"'{value}' is not a {what} (known: {listed})")
+
+
+def _check_forms(report: _Reporter, forms: dict[str, list[str]], unit_ids: list[str]) -> None:
+    for form_id, listed in forms.items():
+        seen: set[str] = set()
+        for j, unit_id in enumerate(listed):
+            _known(report, ("forms", form_id, j), unit_id, unit_ids, "unit")
+            if unit_id in seen:
+                report.add(("forms", form_id, j), "duplicate_id",
+                           f"unit '{unit_id}' is listed twice on form '{form_id}'")
+            seen.add(unit_id)
+
+
+def _codes(scale: Scale) -> list[str]:
+    return [o.code for o in scale.options] + ["blank", "invalid"]
+
+
+def _check_tie_break(report: _Reporter, scoring: Scoring, scale: Scale) -> None:
+    for i, key in enumerate(scoring.tie_break):
+        if ":" in key:
+            _known(report, ("scoring", "tie_break", i), key.split(":", 1)[1], _codes(scale),
+                   "mark code")
+
+
+def _check_ballots(report: _Reporter, ballots: Ballots, scale: Scale, unit_ids: list[str]) -> None:
+    codes = [o.code for o in scale.options]
+    for unit_id in ballots.columns:
+        _known(report, ("ballots", "columns", unit_id), unit_id, unit_ids, "unit")
+    for read, code in ballots.marks.items():
+        _known(report, ("ballots", "marks", read), code, codes, "scale option")
+    fixed = {ballots.sheet_id, ballots.stratum} | ({ballots.form} if ballots.form else set())
+    for unit_id in unit_ids:
+        column = ballots.columns.get(unit_id, unit_id)
+        if column in fixed:
+            report.add(("ballots", "columns", unit_id) if unit_id in ballots.columns else ("units",),
+                       "bad_value",
+                       f"unit '{unit_id}' reads column '{column}', which is the sheet id, "
+                       "stratum or form column (map it elsewhere in ballots.columns)")
+    taken: dict[str, str] = {}
+    for unit_id in unit_ids:
+        column = ballots.columns.get(unit_id, unit_id)
+        if column in taken:
+            report.add(("ballots", "columns", unit_id), "duplicate_id",
+                       f"units '{taken[column]}' and '{unit_id}' both read column '{column}'")
+        taken[column] = unit_id
+
+
+def _check_composite(report: _Reporter, values: dict[str, Any]) -> None:
+    composite: Composite | None = values.get("composite")
+    if composite is None:
+        return
+    needs_file = any(c.source == "adjustment" for c in composite.components) or composite.deductions
+    if needs_file and not values.get("adjustments"):
+        report.add(("composite",), "missing_key",
+                   "components from adjustments (or deductions) need an 'adjustments' file")
+
+
+def _check_path(report: _Reporter, key: str, value: str | None, base_dir: Path) -> None:
+    if value is None:
+        return
+    path = base_dir / value
+    if key == "previous":
+        if not (path / "results.json").is_file():
+            report.add((key,), "file_not_found",
+                       f"'{value}' is not a results directory (no results.json in {path})")
+    elif not path.is_file():
+        report.add((key,), "file_not_found", f"file '{value}' not found (looked in {path})")
+

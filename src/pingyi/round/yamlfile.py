@@ -1,0 +1,157 @@
+"""YAML with line numbers: plain Python data plus where each value came from.
+
+PyYAML's ``safe_load`` forgets positions and silently keeps the last of two equal keys.
+Here the document is composed into nodes, duplicate keys are reported, and every path of
+the data (``("units", 3, "category")``) is mapped to the file and line that wrote it, so
+that errors found much later, by pydantic or by cross-checks, still point at a line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pingyi.errors import PingyiError, Problem
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass
+class Located:
+    """A data tree and the (file, line) of each path in it."""
+
+    data: Any
+    where: dict[Path_, tuple[str, int]] = field(default_factory=dict)
+
+    def locate(self, path: Path_, default_file: str) -> tuple[str, int | None]:
+        """The file and line of ``path``, or of its nearest ancestor that has one."""
+        for end in range(len(path), -1, -1):
+            hit = self.where.get(tuple(path[:end]))
+            if hit is not None:
+                return hit
+        return default_file, None
+
+
+def format_path(path: Path_) -> str:
+    """``("units", 3, "category")`` -> ``units[3].category``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def read_text(path: Path, display: str) -> str:
+    """Read a text file in UTF-8 (BOM allowed), falling back to GB18030.
+
+    Round files written on Chinese Windows are often GBK; a file that is neither is an
+    error naming the file, never a silent replacement of characters.
+    """
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise PingyiError(
+        [Problem(display, None, "", "encoding", "is neither UTF-8 nor GB18030 text")]
+    )
+
+
+def load_yaml(text: str, display: str) -> Located:
+    """Parse one YAML document, keeping the line of every key and list item."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        what = exc.problem or exc.context or "invalid YAML"
+        raise PingyiError([Problem(display, line, "", "yaml_syntax", f"YAML syntax: {what}")])
+    if node is None:
+        return Located({})
+    located = Located(None)
+    problems: list[Problem] = []
+    scalars = yaml.SafeLoader("")  # resolves tags: 2 -> int, true -> bool, 0.9 -> float
+    located.data = _build(node, (), display, located, problems, scalars)
+    if problems:
+        raise PingyiError(problems)
+    return located
+
+
+def _build(node: yaml.Node, path: Path_, display: str, out: Located, problems: list[Problem],
+           scalars: yaml.SafeLoader) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = scalars.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            if isinstance(key, (dict, list)):
+                problems.append(Problem(display, line, format_path(path), "yaml_syntax",
+                                        "a key must be a plain value"))
+                continue
+            if key in result:
+                first = out.where[path + (key,)][1]
+                problems.append(Problem(display, line, format_path(path + (key,)), "duplicate_key",
+                                        f"key '{key}' appears twice (first on line {first})"))
+                continue
+            out.where[path + (key,)] = (display, line)
+            result[key] = _build(value_node, path + (key,), display, out, problems, scalars)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        items = []
+        for index, item in enumerate(node.value):
+            out.where[path + (index,)] = (display, item.start_mark.line + 1)
+            items.append(_build(item, path + (index,), display, out, problems, scalars))
+        return items
+    return scalars.construct_object(node, deep=True)
+
+
+def merge(base: Located, overlay: Located) -> Located:
+    """Overlay one document on another key by key (how a round overrides its scheme).
+
+    Mappings merge recursively; any other value (a list, a scalar) replaces the base's
+    whole, together with the base's line numbers under it.
+    """
+    where = dict(base.where)
+    data = _merge_into(base.data, overlay.data, (), where, overlay.where)
+    return Located(data, where)
+
+
+def _merge_into(base: Any, over: Any, path: Path_, where: dict[Path_, tuple[str, int]],
+                over_where: dict[Path_, tuple[str, int]]) -> Any:
+    if isinstance(base, dict) and isinstance(over, dict):
+        merged = dict(base)
+        for key, value in over.items():
+            sub = path + (key,)
+            if key in base:
+                if not (isinstance(base[key], dict) and isinstance(value, dict)):
+                    _drop_under(where, sub)
+                merged[key] = _merge_into(base[key], value, sub, where, over_where)
+            else:
+                merged[key] = value
+                _copy_under(over_where, where, sub)
+            if sub in over_where:
+                where[sub] = over_where[sub]
+        return merged
+    _drop_under(where, path)
+    _copy_under(over_where, where, path)
+    return over
+
+
+def _drop_under(where: dict[Path_, tuple[str, int]], path: Path_) -> None:
+    n = len(path)
+    for key in [k for k in where if len(k) > n and k[:n] == path]:
+        del where[key]
+
+
+def _copy_under(src: dict[Path_, tuple[str, int]], dst: dict[Path_, tuple[str, int]],
+                path: Path_) -> None:
+    n = len(path)
+    for key, value in src.items():
+        if key[:n] == path:
+            dst[key] = value
