@@ -1,0 +1,56 @@
+"""Render listings as a rich table, CSV or JSON (STYLE 8, 9).
+
+Machine formats go to stdout and nothing else does; titles and notes of the table format
+go to stdout too, since a table is for people.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import click
+
+Column = tuple[str, str]  # (key in the row, heading in the table)
+
+
+def emit(rows: Sequence[dict[str, Any]], columns: Sequence[Column], fmt: str,
+         title: str | None = None) -> None:
+    """Print ``rows`` in ``fmt``: table (people), csv or json (scripts)."""
+    if fmt == "json":
+        click.echo(json.dumps(list(rows), ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow([key for key, _ in columns])
+        for row in rows:
+            writer.writerow([_cell(row.get(key)) for key, _ in columns])
+    else:
+        print_table(rows, columns, title)
+
+
+def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column],
+                title: str | None = None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left", show_lines=False)
+    for _, heading in columns:
+        table.add_column(heading)
+    for row in rows:
+        table.add_row(*(_cell(row.get(key)) for key, _ in columns))
+    Console(soft_wrap=False).print(table)
+
+
+def emit_json(value: Any) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return " ".join(str(v) for v in value)
+    return str(value)

@@ -1,0 +1,1 @@
+"""What people read: rules in words, terminal tables, the workbook, feedback."""
