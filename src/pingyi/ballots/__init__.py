@@ -1,0 +1,1 @@
+"""Ballot files: reading, sheet validity, duplicate checks and the counting core."""

@@ -1,0 +1,52 @@
+"""A batch of sheets as every reader hands it to the counting core.
+
+Readers (wide CSV, XLSX, long layout) differ in what they parse; the counting core sees
+only this: each row's file and line, sheet id, stratum and form indices, and one mark
+code per unit. Reasons a reader already knows (a malformed row, a long-layout sheet with
+two strata) travel in ``preset``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+import numpy as np
+import pyarrow as pa
+
+
+class Reason(IntEnum):
+    """Why a sheet is not counted; the names are the stable codes of rejects.csv."""
+
+    none = 0
+    malformed_row = 1
+    missing_sheet_id = 2
+    unknown_stratum = 3
+    unknown_form = 4
+    unknown_unit = 5
+    conflicting_stratum = 6
+    missing_column = 7
+    off_form_mark = 8
+    all_blank = 9
+    too_many_invalid = 10
+    duplicate = 11
+    conflicting_duplicate = 12
+
+
+@dataclass
+class Batch:
+    """Rows of one file, normalised."""
+
+    file: int
+    lines: np.ndarray  # int64: the line of each row in its file
+    sheet: pa.Array  # sheet ids, whitespace trimmed
+    stratum: np.ndarray  # int16: index into round.strata, -1 unknown
+    form: np.ndarray  # int16: index into the round's forms, -1 unknown (0 without forms)
+    marks: np.ndarray  # int8 (rows, units): MarkCodes
+    raw_stratum: pa.Array  # the stratum text, for reject details
+    raw_form: pa.Array | None
+    missing_units: tuple[int, ...] = ()  # unit columns this file lacks
+    preset: np.ndarray | None = None  # int8 Reason already known per row
+
+    def __len__(self) -> int:
+        return len(self.lines)

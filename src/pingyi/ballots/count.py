@@ -1,0 +1,220 @@
+"""The counting core: every sheet read is counted or rejected, and counts are integers.
+
+Counts are kept per unit × stratum × mark code (the options, blank, invalid) as int64 and
+summed with one ``numpy.bincount`` per batch: no Python loop per mark. Scores are formed
+from these integers later, exactly. Files are read in sorted path order, so which copy of
+a re-scanned sheet is kept, and so the rejects, never depend on the order of arguments.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from pingyi.ballots import hashing
+from pingyi.ballots.batch import Batch, Reason
+from pingyi.ballots.duplicates import CONFLICT, DUPLICATE, FIRST, SheetIndex
+from pingyi.ballots.marks import MarkCodes, mark_codes
+from pingyi.ballots.read import BallotFile, read_batches
+from pingyi.ballots.validity import on_form_matrix, reason_detail, row_reasons
+from pingyi.errors import PingyiError, Problem
+from pingyi.round.models import Round
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, order=True)
+class Reject:
+    """One rejected sheet: where it is, its id, and why (a stable reason code)."""
+
+    file: str
+    line: int
+    sheet: str
+    reason: str
+    detail: str
+
+
+@dataclass
+class BallotCounts:
+    """All that the ballots of a round say, as integer counts, and every reject."""
+
+    round: Round
+    codes: MarkCodes
+    files: list[BallotFile]
+    counts: np.ndarray  # int64 (units, strata, codes.counted)
+    sheets_by_stratum: np.ndarray  # counted sheets per stratum
+    read_by_stratum: np.ndarray  # sheets read per stratum (known strata only)
+    sheets_by_form: np.ndarray  # counted sheets per form
+    read: int
+    rejects: list[Reject] = field(default_factory=list)
+
+    @property
+    def counted(self) -> int:
+        return int(self.sheets_by_stratum.sum())
+
+    @property
+    def rejected(self) -> int:
+        return len(self.rejects)
+
+    @property
+    def rejected_by_reason(self) -> dict[str, int]:
+        """Reject counts per reason, in the order of :class:`Reason`."""
+        tally = Counter(r.reason for r in self.rejects)
+        return {reason.name: tally[reason.name] for reason in Reason if tally[reason.name]}
+
+
+def read_ballots(r: Round, paths: Iterable[str | os.PathLike[str]],
+                 progress: Progress | None = None) -> BallotCounts:
+    """Read and count every ballot file of a round.
+
+    Raises :class:`PingyiError` for unusable input (a file that cannot be read, a missing
+    column, a total row); a bad sheet is a reject, not an error.
+    """
+    files = _ballot_files(paths)
+    return _Counter(r, files, progress).run()
+
+
+def _ballot_files(paths: Iterable[str | os.PathLike[str]]) -> list[BallotFile]:
+    given = [(Path(p).resolve(), str(p)) for p in paths]
+    if not given:
+        raise PingyiError([Problem("", None, "", "no_ballots", "no ballot files given")])
+    seen: dict[Path, str] = {}
+    problems = []
+    for resolved, display in given:
+        if resolved in seen:
+            problems.append(Problem(display, None, "", "file_twice",
+                                    f"is the same file as {seen[resolved]}: give each file once"))
+        seen[resolved] = display
+    if problems:
+        raise PingyiError(problems)
+    ordered = sorted(given, key=lambda item: str(item[0]))
+    return [BallotFile(path, display, i) for i, (path, display) in enumerate(ordered)]
+
+
+class _Counter:
+    def __init__(self, r: Round, files: list[BallotFile], progress: Progress | None) -> None:
+        self.r, self.files, self.progress = r, files, progress
+        self.codes = mark_codes(r)
+        self.on_form = on_form_matrix(r)
+        units, strata = len(r.units), len(r.strata)
+        self.shape = (units, strata, self.codes.counted)
+        self.counts = np.zeros(units * strata * self.codes.counted, dtype=np.int64)
+        self.sheets_by_stratum = np.zeros(strata, dtype=np.int64)
+        self.read_by_stratum = np.zeros(strata, dtype=np.int64)
+        self.sheets_by_form = np.zeros(self.on_form.shape[0], dtype=np.int64)
+        self.read = 0
+        self.index = SheetIndex()
+        self.rejects: dict[tuple[int, int], tuple[Reject, int]] = {}  # (file, line) -> (reject, id)
+        self.total_bytes = sum(f.path.stat().st_size for f in files if f.path.is_file())
+
+    def run(self) -> BallotCounts:
+        for source in self.files:
+            for batch in read_batches(self.r, self.codes, source):
+                self._count(batch)
+                self._report()
+            for line, text in source.malformed:
+                self._reject(source.index, line, text.split(",")[0].strip(), Reason.malformed_row,
+                             f"wrong number of fields: {text[:80]}", 0)
+                self.read += 1
+        if self.index.conflicted:
+            self._remove_first_copies_of_conflicts()
+        rejects = sorted((reject for reject, _ in self.rejects.values()),
+                         key=lambda j: (j.file, j.line))
+        return BallotCounts(self.r, self.codes, self.files, self.counts.reshape(self.shape),
+                            self.sheets_by_stratum, self.read_by_stratum, self.sheets_by_form,
+                            self.read, rejects)
+
+    def _report(self) -> None:
+        if self.progress is not None:
+            done = sum(f.bytes_read for f in self.files)
+            self.progress(min(done, self.total_bytes), self.total_bytes)
+
+    def _count(self, batch: Batch) -> None:
+        reasons = row_reasons(self.r, self.codes, self.on_form, batch)
+        ids, contents = self._hashes(batch)
+        has_id = reasons != Reason.missing_sheet_id
+        status = np.zeros(len(batch), dtype=np.int8)
+        status[has_id] = self.index.check(ids[has_id], contents[has_id])
+        reasons[status == DUPLICATE] = Reason.duplicate
+        reasons[status == CONFLICT] = Reason.conflicting_duplicate
+        reasons[(status == FIRST) & has_id & self.index.is_conflicted(ids)] = (
+            Reason.conflicting_duplicate)
+        self.read += len(batch)
+        known = batch.stratum >= 0
+        self.read_by_stratum += np.bincount(batch.stratum[known], minlength=len(self.r.strata))
+        counted = reasons == Reason.none
+        self._add(batch, counted, +1)
+        for row in np.nonzero(~counted)[0]:
+            why = Reason(int(reasons[row]))
+            detail = reason_detail(self.r, self.codes, self.on_form, batch, int(row), why)
+            self._reject(batch.file, int(batch.lines[row]), str(batch.sheet[int(row)].as_py()), why,
+                         detail, int(ids[row]))
+
+    def _hashes(self, batch: Batch) -> tuple[np.ndarray, np.ndarray]:
+        ids = hashing.hash_strings(batch.sheet)
+        content = hashing.combine(hashing.start(len(batch)), batch.stratum)
+        content = hashing.combine(content, batch.form)
+        for unit in range(batch.marks.shape[1]):
+            content = hashing.combine(content, batch.marks[:, unit])
+        return ids, content
+
+    def _add(self, batch: Batch, rows: np.ndarray, sign: int) -> None:
+        """Add (or take away) the marks of ``rows`` to the unit × stratum × code counts."""
+        if not rows.any():
+            return
+        stratum = batch.stratum[rows].astype(np.int64)
+        form = np.maximum(batch.form[rows], 0)
+        marks = batch.marks[rows].astype(np.int64)
+        units, strata, k = self.shape
+        unit_offset = np.arange(units, dtype=np.int64) * strata * k
+        keys = unit_offset[None, :] + (stratum[:, None] * k) + marks
+        rated = self.on_form[form]
+        bins = np.bincount(keys[rated], minlength=self.counts.size)
+        self.counts += sign * bins
+        self.sheets_by_stratum += sign * np.bincount(stratum, minlength=strata)
+        self.sheets_by_form += sign * np.bincount(form, minlength=len(self.sheets_by_form))
+
+    def _reject(self, file: int, line: int, sheet: str, why: Reason, detail: str, sheet_id: int) -> None:
+        display = self.files[file].display
+        self.rejects[(file, line)] = (Reject(display, line, sheet, why.name, detail), sheet_id)
+
+    def _remove_first_copies_of_conflicts(self) -> None:
+        """A second pass, only when sheets with one id conflict: the first copy was counted
+        before the conflict was known, so take it away and reject it too."""
+        conflicted = self.index.conflicted
+        for key, (reject, sheet_id) in list(self.rejects.items()):
+            if reject.reason == Reason.duplicate.name and sheet_id in conflicted:
+                self._relabel(key, "copies of this sheet id differ")
+        found: set[int] = set()
+        for source in self.files:
+            source.malformed.clear()
+            for batch in read_batches(self.r, self.codes, source):
+                ids, _ = self._hashes(batch)
+                candidates = np.nonzero(np.isin(ids, np.fromiter(conflicted - found, np.uint64)))[0]
+                for row in candidates:
+                    sheet_id = int(ids[row])
+                    if sheet_id in found:
+                        continue
+                    found.add(sheet_id)
+                    key = (batch.file, int(batch.lines[row]))
+                    if key in self.rejects:
+                        self._relabel(key, "copies of this sheet id differ")
+                        continue
+                    only = np.zeros(len(batch), dtype=bool)
+                    only[row] = True
+                    self._add(batch, only, -1)
+                    self._reject(batch.file, key[1], str(batch.sheet[int(row)].as_py()),
+                                 Reason.conflicting_duplicate, "copies of this sheet id differ",
+                                 sheet_id)
+                if found == conflicted:
+                    return
+
+    def _relabel(self, key: tuple[int, int], detail: str) -> None:
+        reject, sheet_id = self.rejects[key]
+        self.rejects[key] = (Reject(reject.file, reject.line, reject.sheet,
+                                    Reason.conflicting_duplicate.name, detail), sheet_id)

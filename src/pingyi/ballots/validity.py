@@ -1,0 +1,97 @@
+"""Which sheets count: per-row reasons, computed for a whole batch at once.
+
+A sheet rates the units on its form (all units without forms). It is rejected when its id
+or stratum is missing or unknown, when it marks a unit that is not on its form, when
+every rated unit is blank (``invalid_if_all_blank``), or when more than the scheme's
+share of its marks are invalid (``invalid_if_invalid_marks_over``). The first reason in
+:class:`~pingyi.ballots.batch.Reason` order wins.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import pyarrow.compute as pc
+
+from pingyi.ballots.batch import Batch, Reason
+from pingyi.ballots.marks import MarkCodes
+from pingyi.round.models import Round
+
+
+def on_form_matrix(r: Round) -> np.ndarray:
+    """bool (forms, units): which units each form lists (one all-true row without forms)."""
+    if not r.forms:
+        return np.ones((1, len(r.units)), dtype=bool)
+    index = {u.id: i for i, u in enumerate(r.units)}
+    matrix = np.zeros((len(r.forms), len(r.units)), dtype=bool)
+    for f, units in enumerate(r.forms.values()):
+        matrix[f, [index[u] for u in units]] = True
+    return matrix
+
+
+def row_reasons(r: Round, codes: MarkCodes, on_form: np.ndarray, batch: Batch) -> np.ndarray:
+    """int8 :class:`Reason` of each row of ``batch`` (0 = the sheet counts)."""
+    n = len(batch)
+    reason = np.zeros(n, dtype=np.int8) if batch.preset is None else batch.preset.copy()
+
+    def mark(mask: np.ndarray, why: Reason) -> None:
+        reason[(reason == 0) & mask] = why
+
+    mark(pc.equal(pc.utf8_length(batch.sheet), 0).to_numpy(zero_copy_only=False),
+         Reason.missing_sheet_id)
+    mark(batch.stratum < 0, Reason.unknown_stratum)
+    mark(batch.form < 0, Reason.unknown_form)
+    rated = on_form[np.maximum(batch.form, 0)]
+    if batch.missing_units:
+        mark(rated[:, list(batch.missing_units)].any(axis=1), Reason.missing_column)
+    marks = batch.marks
+    off_form = ~rated & (marks != codes.blank)
+    mark(off_form.any(axis=1), Reason.off_form_mark)
+    rated_count = rated.sum(axis=1)
+    blanks = ((marks == codes.blank) & rated).sum(axis=1)
+    if r.sheets.invalid_if_all_blank:
+        mark(blanks == rated_count, Reason.all_blank)
+    share = r.sheets.invalid_if_invalid_marks_over
+    if share is not None:
+        invalid = ((marks == codes.invalid) & rated).sum(axis=1)
+        # invalid / rated > p/q  <=>  invalid * q > p * rated  (exact, in integers)
+        mark(invalid * share.denominator > share.numerator * rated_count, Reason.too_many_invalid)
+    return reason
+
+
+def reason_detail(r: Round, codes: MarkCodes, on_form: np.ndarray, batch: Batch, row: int,
+                  why: Reason) -> str:
+    """A human sentence for one rejected row (rejects are few: built one by one)."""
+    if why == Reason.unknown_stratum:
+        known = ", ".join(s.id for s in r.strata)
+        return f"stratum '{_text(batch.raw_stratum, row)}' is not one of: {known}"
+    if why == Reason.unknown_form:
+        text = _text(batch.raw_form, row) if batch.raw_form is not None else ""
+        return f"form '{text}' is not one of: {', '.join(r.forms or {})}"
+    rated = on_form[max(int(batch.form[row]), 0)]
+    marks = batch.marks[row]
+    if why == Reason.missing_column:
+        missing = [r.units[u].id for u in batch.missing_units if rated[u]]
+        return f"the file has no column for unit(s) on this sheet's form: {', '.join(missing)}"
+    if why == Reason.off_form_mark:
+        units = [r.units[u].id for u in np.nonzero(~rated & (marks != codes.blank))[0]]
+        return f"marks units not on its form: {', '.join(units)}"
+    if why == Reason.all_blank:
+        return f"all {int(rated.sum())} rated units blank"
+    if why == Reason.too_many_invalid:
+        invalid = int(((marks == codes.invalid) & rated).sum())
+        share = r.sheets.invalid_if_invalid_marks_over or Fraction(0)
+        return f"{invalid} of {int(rated.sum())} marks invalid (more than {float(share):.0%})"
+    return {
+        Reason.missing_sheet_id: "no sheet id",
+        Reason.conflicting_stratum: "rows of this sheet name different strata",
+        Reason.unknown_unit: "a row names a unit that is not in the round",
+        Reason.duplicate: "an identical copy of this sheet id is counted",
+        Reason.conflicting_duplicate: "copies of this sheet id differ",
+    }.get(why, "")
+
+
+def _text(array: object, row: int) -> str:
+    value = array[row].as_py()  # type: ignore[index]
+    return "" if value is None else str(value).strip()
