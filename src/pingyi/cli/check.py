@@ -1,35 +1,80 @@
-"""``pingyi check``: validate a round file (and its ballots) without writing results."""
+"""``pingyi check``: validate a round file and its ballots without writing results."""
 
 from __future__ import annotations
 
+import csv
+from typing import Any
+
 import click
 
-from pingyi.cli.options import format_option
+from pingyi.cli.options import format_option, quiet_option
 from pingyi.cli.output import emit, emit_json, print_table
+from pingyi.errors import EXIT_CHECK_FAILED
 
 CATEGORY_COLUMNS = [("id", "category"), ("name", "名称"), ("units", "单位数"),
                     ("winners", "优胜"), ("last_place", "末位"), ("ranked", "排名")]
 STRATUM_COLUMNS = [("id", "stratum"), ("name", "名称"), ("weight", "权重"), ("issued", "发放")]
+SHEET_COLUMNS = [("id", "stratum"), ("name", "名称"), ("read", "读入"), ("counted", "有效"),
+                 ("issued", "发放"), ("return_rate", "回收率")]
+QUOTA_COLUMNS = [("label", "quota"), ("count", "份数"), ("share", "占比"), ("required", "要求"),
+                 ("met", "达标")]
+REJECT_FIELDS = ("file", "line", "sheet", "reason", "detail")
 
 
 @click.command(name="check")
 @click.argument("round_file", type=click.Path(dir_okay=False))
+@click.argument("ballots", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--strict", is_flag=True,
+              help="Exit 1 when a check fails (quota missed, conflicting sheets).")
+@click.option("--rejects", "rejects_file", type=click.Path(dir_okay=False),
+              help="Write every rejected sheet to this CSV (file,line,sheet,reason,detail).")
 @format_option
-def command(round_file: str, fmt: str) -> None:
-    """Validate a round file and summarise it: units per category, strata and weights,
-    and the rules in force in plain words. Nothing is written.
+@quiet_option
+def command(round_file: str, ballots: tuple[str, ...], strict: bool, rejects_file: str | None,
+            fmt: str, quiet: bool) -> None:
+    """Validate a round file, and its ballots if given, without writing results.
 
-    Every problem in the file is reported at once, as FILE:LINE: FIELD: message, and
-    the exit code is 2.
+    For the round file: units per category, strata and weights, the rules in force in
+    plain words. For the ballots: sheets read, counted and rejected by reason, sheets per
+    stratum and form, quota status, and the units with the fewest valid marks.
+
+    Exit codes: 0 clean; 1 a check failed under --strict, or more sheets counted than
+    issued (which voids the round); 2 a bad round file or unusable ballots.
 
     Example:
 
-        pingyi check examples/yixing/round.yaml
+        pingyi check examples/yixing/round.yaml examples/yixing/ballots.csv --rejects rejects.csv
     """
     from pingyi.report.summary import round_summary
     from pingyi.round.load import load_round
 
-    summary = round_summary(load_round(round_file))
+    r = load_round(round_file)
+    summary: dict[str, Any] = round_summary(r)
+    if ballots:
+        from pingyi.ballots.count import read_ballots
+        from pingyi.cli.progress import progress_bar
+        from pingyi.report.ballots import ballot_summary
+
+        with progress_bar("reading ballots", quiet) as progress:
+            counts = read_ballots(r, ballots, progress)
+        summary["ballots"] = ballot_summary(counts)
+        if rejects_file:
+            _write_rejects(rejects_file, counts.rejects)
+    _show(summary, fmt, round_file)
+    checks = summary.get("ballots", {})
+    if checks.get("void") or (strict and checks.get("failures")):
+        raise SystemExit(EXIT_CHECK_FAILED)
+
+
+def _write_rejects(path: str, rejects: list[Any]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(REJECT_FIELDS)
+        for reject in rejects:
+            writer.writerow([getattr(reject, name) for name in REJECT_FIELDS])
+
+
+def _show(summary: dict[str, Any], fmt: str, round_file: str) -> None:
     if fmt == "json":
         emit_json(summary)
         return
@@ -43,4 +88,32 @@ def command(round_file: str, fmt: str) -> None:
     click.echo("规则 rules:")
     for line in summary["rules"]:
         click.echo(f"  - {line}")
+    if "ballots" in summary:
+        _show_ballots(summary["ballots"])
     click.echo(f"ok: {round_file}")
+
+
+def _show_ballots(b: dict[str, Any]) -> None:
+    sheets = b["sheets"]
+    reasons = ", ".join(f"{k} {v}" for k, v in sheets["rejected_by_reason"].items()) or "none"
+    click.echo(f"sheets: read {sheets['read']} = counted {sheets['counted']} + rejected "
+               f"{sheets['rejected']} ({reasons})")
+    print_table(b["strata"], SHEET_COLUMNS, title="各层面 sheets per stratum")
+    if b["forms"]:
+        print_table(b["forms"], [("id", "form"), ("counted", "有效")], title="各表 sheets per form")
+    if b["quotas"]:
+        print_table(b["quotas"], QUOTA_COLUMNS, title="配额 quotas")
+    print_table(b["coverage"], [("unit", "unit"), ("name", "名称"), ("valid", "有效票")],
+                title="有效票最少 fewest valid marks")
+    for f in b["files"]:
+        notes = []
+        if f["unused_columns"]:
+            notes.append(f"columns not used: {', '.join(f['unused_columns'])}")
+        if f["empty_lines"]:
+            notes.append(f"{f['empty_lines']} empty lines skipped")
+        if notes:
+            click.echo(f"note: {f['file']}: {'; '.join(notes)}", err=True)
+    for failure in b["failures"]:
+        click.echo(f"warning: {failure}", err=True)
+    for void in b["void"]:
+        click.echo(f"error: {void}: the round is void", err=True)

@@ -52,9 +52,9 @@ def cli(debug: bool) -> None:
 
 
 def _register() -> None:
-    from pingyi.cli import check, init, schemes
+    from pingyi.cli import check, init, schemes, simulate
 
-    for module in (schemes, init, check):
+    for module in (schemes, init, check, simulate):
         cli.add_command(module.command)
 
 
