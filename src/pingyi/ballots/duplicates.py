@@ -53,6 +53,8 @@ class SheetIndex:
         return status
 
     def _add(self, ids: np.ndarray, contents: np.ndarray) -> None:
+        if len(ids) == 0:
+            return
         order = np.argsort(ids)
         run = (ids[order], contents[order])
         while self.runs and len(self.runs[-1][0]) <= len(run[0]):

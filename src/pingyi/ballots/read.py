@@ -203,7 +203,8 @@ def _csv_batches(r: Round, codes: MarkCodes, source: BallotFile) -> Iterator[Bat
         source.malformed.append((row.number or 0, row.text))
         return "skip"
 
-    read_options = pacsv.ReadOptions(block_size=BLOCK_SIZE, encoding=encoding, use_threads=True)
+    # use_threads=False: only then does pyarrow give a malformed row its line number
+    read_options = pacsv.ReadOptions(block_size=BLOCK_SIZE, encoding=encoding, use_threads=False)
     parse_options = pacsv.ParseOptions(delimiter=r.ballots.delimiter, ignore_empty_lines=False,
                                        invalid_row_handler=on_invalid_row)
     convert_options = pacsv.ConvertOptions(column_types=types, include_columns=list(types),
@@ -466,7 +467,7 @@ def _long_table(r: Round, source: BallotFile, kind: str, names: list[str]) -> tu
     try:
         table = pacsv.read_csv(
             source.path,
-            read_options=pacsv.ReadOptions(encoding=encoding),
+            read_options=pacsv.ReadOptions(encoding=encoding, use_threads=False),
             parse_options=pacsv.ParseOptions(delimiter=r.ballots.delimiter,
                                              invalid_row_handler=on_invalid_row),
             convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},

@@ -1,0 +1,326 @@
+"""Reading and counting ballots: every sheet counted or rejected with file and line."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pingyi.ballots.count import read_ballots
+from pingyi.cli.main import cli
+from pingyi.errors import PingyiError
+from pingyi.report.ballots import ballot_summary
+from pingyi.round.load import load_round
+
+ROUND = """\
+round: t
+extends: qianren-2-1-0
+categories:
+  - {id: local, name: 地方, winners: 1}
+strata:
+  - {id: 企业, name: 企业代表}
+  - {id: 群众, name: 城市居民}
+units:
+  - {id: a, name: 甲, category: local}
+  - {id: b, name: 乙, category: local}
+  - {id: c, name: 丙, category: local}
+"""
+
+# sheet, stratum, a, b, c     (A 满意, B 基本满意, C 不满意, "" 弃权)
+SHEETS = """\
+sheet,stratum,a,b,c
+1,企业,A,B,C
+2,企业,A,,B
+3,群众, A ,A,A
+4,群众,C,AB,
+5,群众,,,
+"""
+
+
+def counts_of(c, unit: int) -> list[list[int]]:
+    """Per stratum: [A, B, C, blank, invalid] of one unit."""
+    return c.counts[unit].tolist()
+
+
+@pytest.fixture
+def round_(write):
+    return load_round(write("round.yaml", ROUND))
+
+
+def test_exact_counts_and_blanks_are_not_lost(round_, write):
+    c = read_ballots(round_, [write("b.csv", SHEETS)])
+    assert (c.read, c.counted, c.rejected) == (5, 4, 1)
+    assert counts_of(c, 0) == [[2, 0, 0, 0, 0], [1, 0, 1, 0, 0]]
+    assert counts_of(c, 1) == [[0, 1, 0, 1, 0], [1, 0, 0, 0, 1]]  # "" blank, "AB" invalid
+    assert counts_of(c, 2) == [[0, 1, 1, 0, 0], [1, 0, 0, 1, 0]]
+    assert [(j.line, j.sheet, j.reason) for j in c.rejects] == [(6, "5", "all_blank")]
+    assert c.sheets_by_stratum.tolist() == [2, 2]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk"])
+def test_encodings_detected(round_, write, encoding):
+    c = read_ballots(round_, [write("b.csv", SHEETS.encode(encoding))])
+    assert c.counts.tolist() == read_ballots(round_, [write("u.csv", SHEETS)]).counts.tolist()
+    assert c.files[0].encoding == ("gb18030" if encoding in ("gb18030", "gbk") else "utf-8")
+
+
+def test_explicit_encoding_is_honoured_and_bad_bytes_name_the_line(write):
+    r = load_round(write("round.yaml", ROUND + "ballots: {encoding: utf-8}\n"))
+    data = SHEETS.encode("utf-8") + "6,群众,A,A,A\n".encode("gb18030")
+    with pytest.raises(PingyiError) as info:
+        read_ballots(r, [write("b.csv", data)])
+    assert [(p.line, p.code) for p in info.value.problems] == [(7, "encoding")]
+    assert "gb18030" in info.value.problems[0].message
+
+
+def _as_long(text: str) -> str:
+    rows = [line.split(",") for line in text.strip().splitlines()]
+    header, body = rows[0], rows[1:]
+    out = ["sheet,stratum,unit,mark"]
+    for row in body:
+        for unit, mark in zip(header[2:], row[2:], strict=True):
+            out.append(f"{row[0]},{row[1]},{unit},{mark}")
+    return "\n".join(out) + "\n"
+
+
+def _as_xlsx(text: str, path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for line in text.strip().splitlines():
+        book.active.append(line.split(","))
+    book.save(path)
+
+
+def test_wide_long_and_xlsx_give_identical_counts(round_, write, tmp_path):
+    wide = read_ballots(round_, [write("w.csv", SHEETS)])
+    long_round = load_round(write("long.yaml", ROUND + "ballots: {layout: long}\n"))
+    long = read_ballots(long_round, [write("l.csv", _as_long(SHEETS))])
+    _as_xlsx(SHEETS, tmp_path / "x.xlsx")
+    xlsx = read_ballots(round_, [tmp_path / "x.xlsx"])
+    assert long.counts.tolist() == wide.counts.tolist() == xlsx.counts.tolist()
+    assert [(j.line, j.reason) for j in xlsx.rejects] == [(6, "all_blank")]
+    assert (long.read, long.counted) == (5, 4)
+
+
+def test_column_map_and_mark_codes(write):
+    r = load_round(write("round.yaml", ROUND + """\
+ballots:
+  sheet_id: 编号
+  stratum: 层面
+  columns: {a: Q1, b: Q2, c: Q3}
+  marks: {"1": A, "2": B, "3": C, "√": A}
+  blank_codes: ["-"]
+  invalid_codes: [">"]
+"""))
+    c = read_ballots(r, [write("b.csv", "编号,层面,Q1,Q2,Q3,timestamp\n1,企业,1,2,3,x\n"
+                                         "2,群众,√,-,>,y\n")])
+    assert counts_of(c, 0) == [[1, 0, 0, 0, 0], [1, 0, 0, 0, 0]]
+    assert counts_of(c, 1) == [[0, 1, 0, 0, 0], [0, 0, 0, 1, 0]]
+    assert counts_of(c, 2) == [[0, 0, 1, 0, 0], [0, 0, 0, 0, 1]]
+    assert c.files[0].unused_columns == ["timestamp"]
+
+
+FORMS = ROUND + """\
+forms:
+  表一: [a, b]
+  表二: [c]
+ballots: {form: form}
+"""
+
+
+def test_forms_decide_which_units_a_sheet_rates(write):
+    r = load_round(write("round.yaml", FORMS))
+    c = read_ballots(r, [write("b.csv", "sheet,stratum,form,a,b,c\n"
+                                        "1,企业,表一,A,,\n2,企业,表二,,,B\n3,企业,表二,A,,B\n"
+                                        "4,企业,表三,A,A,A\n")])
+    assert counts_of(c, 0)[0] == [1, 0, 0, 0, 0]
+    assert counts_of(c, 1)[0] == [0, 0, 0, 1, 0]  # on 表一 and left empty: a blank
+    assert counts_of(c, 2)[0] == [0, 1, 0, 0, 0]  # only sheet 2 rates c
+    assert [(j.line, j.reason) for j in c.rejects] == [(4, "off_form_mark"), (5, "unknown_form")]
+    assert c.sheets_by_form.tolist() == [1, 1]
+
+
+def test_every_reject_reason_with_file_and_line(write):
+    r = load_round(write("round.yaml", ROUND + "sheets: {invalid_if_invalid_marks_over: 0.5}\n"))
+    first = write("one.csv", "sheet,stratum,a,b,c\n"
+                             "1,企业,A,A,A\n"      # 2 counted
+                             ",企业,A,A,A\n"       # 3 missing_sheet_id
+                             "3,官员,A,A,A\n"      # 4 unknown_stratum
+                             "4,企业,,,\n"         # 5 all_blank
+                             "5,企业,AB,X,A\n"     # 6 too_many_invalid (2 of 3)
+                             "6,企业,AB,A,A\n"     # 7 counted (1 of 3 invalid)
+                             "7,企业,A,A\n"        # 8 malformed_row
+                             "8,企业,A,A,A\n"      # 9 conflicting_duplicate (with two.csv)
+                             "1,企业,A,A,A\n")     # 10 duplicate of line 2
+    second = write("two.csv", "sheet,stratum,a,b,c\n8,企业,C,C,C\n")
+    c = read_ballots(r, [second, first])
+    got = [(j.file.rsplit("/", 1)[-1], j.line, j.sheet, j.reason) for j in c.rejects]
+    assert got == [
+        ("one.csv", 3, "", "missing_sheet_id"),
+        ("one.csv", 4, "3", "unknown_stratum"),
+        ("one.csv", 5, "4", "all_blank"),
+        ("one.csv", 6, "5", "too_many_invalid"),
+        ("one.csv", 8, "7", "malformed_row"),
+        ("one.csv", 9, "8", "conflicting_duplicate"),
+        ("one.csv", 10, "1", "duplicate"),
+        ("two.csv", 2, "8", "conflicting_duplicate"),
+    ]
+    assert (c.read, c.counted, c.rejected) == (10, 2, 8)
+    assert counts_of(c, 0)[0] == [1, 0, 0, 0, 1]
+
+
+def test_conflict_found_in_a_later_batch_takes_the_first_copy_away(write, monkeypatch):
+    import pingyi.ballots.read as read_module
+
+    monkeypatch.setattr(read_module, "BLOCK_SIZE", 64)  # many small batches
+    body = "".join(f"{i},企业,A,B,C\n" for i in range(1, 40))
+    r = load_round(write("round.yaml", ROUND))
+    c = read_ballots(r, [write("b.csv", "sheet,stratum,a,b,c\n" + body + "3,企业,C,C,C\n")])
+    assert (c.read, c.counted, c.rejected) == (40, 38, 2)
+    assert counts_of(c, 0)[0] == [38, 0, 0, 0, 0]
+    assert [(j.line, j.reason) for j in c.rejects] == [(4, "conflicting_duplicate"),
+                                                         (41, "conflicting_duplicate")]
+
+
+@pytest.mark.parametrize("name,data,code", [
+    ("total.csv", SHEETS + "合计,,5,4,3\n", "total_row"),
+    ("semi.csv", SHEETS.replace(",", ";"), "missing_column"),
+    ("fake.csv", b"PK\x03\x04rest-of-a-zip", "not_csv"),
+    ("fake.xlsx", SHEETS, "not_xlsx"),
+    ("cols.csv", "sheet,stratum,a,b\n1,企业,A,A\n", "missing_column"),
+])
+def test_unusable_files_are_errors_not_wrong_counts(round_, write, name, data, code):
+    with pytest.raises(PingyiError) as info:
+        read_ballots(round_, [write(name, data)])
+    assert [p.code for p in info.value.problems] == [code]
+    assert info.value.problems[0].file.endswith(name)
+
+
+def test_total_row_names_its_line(round_, write):
+    with pytest.raises(PingyiError) as info:
+        read_ballots(round_, [write("b.csv", SHEETS + "合计,,5,4,3\n")])
+    assert info.value.problems[0].line == 7
+
+
+def test_wrong_delimiter_says_so(round_, write):
+    with pytest.raises(PingyiError) as info:
+        read_ballots(round_, [write("b.csv", SHEETS.replace(",", ";"))])
+    assert "wrong delimiter" in info.value.problems[0].message
+
+
+def test_empty_lines_are_not_sheets_and_lines_stay_exact(round_, write):
+    c = read_ballots(round_, [write("b.csv", SHEETS.replace("2,企业", "\n2,企业"))])
+    assert (c.read, c.counted) == (5, 4)
+    assert [(j.line, j.reason) for j in c.rejects] == [(7, "all_blank")]
+    assert c.files[0].empty_lines == 1
+
+
+# --- properties -------------------------------------------------------------------------------
+
+CELLS = st.sampled_from(["A", "B", "C", "", "AB", "Z"])
+ROWS = st.lists(st.tuples(st.integers(1, 25), st.sampled_from(["企业", "群众", "官员", ""]),
+                          CELLS, CELLS, CELLS), min_size=1, max_size=40)
+
+
+def _csv(rows) -> str:
+    return "sheet,stratum,a,b,c\n" + "".join(",".join(map(str, row)) + "\n" for row in rows)
+
+
+@given(rows=ROWS)
+def test_read_equals_counted_plus_rejected(tmp_path_factory, rows):
+    folder = tmp_path_factory.mktemp("p")
+    (folder / "round.yaml").write_text(ROUND, encoding="utf-8")
+    (folder / "b.csv").write_text(_csv(rows), encoding="utf-8")
+    c = read_ballots(load_round(folder / "round.yaml"), [folder / "b.csv"])
+    assert c.read == len(rows) == c.counted + c.rejected
+    assert sum(c.rejected_by_reason.values()) == c.rejected
+    assert int(c.counts.sum()) == 3 * c.counted
+
+
+@given(rows=ROWS, seed=st.integers(0, 2**16), parts=st.integers(1, 4))
+def test_order_and_split_never_change_counts(tmp_path_factory, rows, seed, parts):
+    folder = tmp_path_factory.mktemp("s")
+    (folder / "round.yaml").write_text(ROUND, encoding="utf-8")
+    r = load_round(folder / "round.yaml")
+    (folder / "whole.csv").write_text(_csv(rows), encoding="utf-8")
+    whole = read_ballots(r, [folder / "whole.csv"])
+    shuffled = [rows[i] for i in np.random.default_rng(seed).permutation(len(rows))]
+    paths = []
+    for k in range(parts):
+        path = folder / f"part{k}.csv"
+        path.write_text(_csv(shuffled[k::parts]), encoding="utf-8")
+        paths.append(path)
+    split = read_ballots(r, paths)
+    assert split.counts.tolist() == whole.counts.tolist()
+    assert split.rejected_by_reason == whole.rejected_by_reason
+    assert (split.read, split.counted) == (whole.read, whole.counted)
+
+
+# --- quotas, issued, the check command --------------------------------------------------------
+
+
+def test_quota_missed_is_a_warning_and_an_error_under_strict(write):
+    path = write("round.yaml", ROUND + "quotas:\n  - {strata: [群众], min_share: 0.75, label: 群众75%}\n")
+    ballots = write("b.csv", SHEETS)
+    runner = CliRunner()
+    loose = runner.invoke(cli, ["check", str(path), str(ballots), "--format", "json"])
+    assert loose.exit_code == 0
+    quota = json.loads(loose.output)["ballots"]["quotas"][0]
+    assert (quota["count"], quota["share"], quota["met"]) == (2, "50.00%", False)
+    strict = runner.invoke(cli, ["check", str(path), str(ballots), "--strict"])
+    assert strict.exit_code == 1
+    assert "warning: quota missed: 群众75% (50.00%, 2 sheets; required ≥ 75%)" in strict.stderr
+
+
+def test_more_counted_than_issued_voids_the_round(write):
+    path = write("round.yaml", ROUND.replace("name: 企业代表}", "name: 企业代表, issued: 1}"))
+    result = CliRunner().invoke(cli, ["check", str(path), str(write("b.csv", SHEETS))])
+    assert result.exit_code == 1
+    assert "error: stratum 企业: 2 sheets counted but only 1 issued: the round is void" in result.stderr
+
+
+def test_check_json_equals_the_library_summary(round_, write):
+    ballots = write("b.csv", SHEETS)
+    result = CliRunner().invoke(cli, ["check", str(round_.base_dir / "round.yaml"), str(ballots),
+                                      "--format", "json"], catch_exceptions=False)
+    assert json.loads(result.output)["ballots"] == ballot_summary(read_ballots(round_, [ballots]))
+
+
+def test_check_writes_rejects_file(round_, write, tmp_path):
+    out = tmp_path / "rejects.csv"
+    CliRunner().invoke(cli, ["check", str(round_.base_dir / "round.yaml"),
+                             str(write("b.csv", SHEETS)), "--rejects", str(out)],
+                       catch_exceptions=False)
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "file,line,sheet,reason,detail"
+    assert lines[1].endswith(",6,5,all_blank,all 3 rated units blank")
+
+
+def test_simulate_is_deterministic_and_accounts_for_every_sheet(tmp_path):
+    from .conftest import EXAMPLES
+
+    r = load_round(EXAMPLES / "yixing" / "round.yaml")
+    runner = CliRunner()
+    for name in ("one.csv", "two.csv"):
+        runner.invoke(cli, ["simulate", str(EXAMPLES / "yixing" / "round.yaml"), "--sheets", "500",
+                            "--seed", "7", "--conflicts", "2", "-o", str(tmp_path / name)],
+                      catch_exceptions=False)
+    assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "two.csv").read_bytes()
+    c = read_ballots(r, [tmp_path / "one.csv"])
+    assert c.read == 500 + 2 + 2  # 0.5 % re-scans and two conflicting re-uses
+    assert c.rejected_by_reason["duplicate"] == 2
+    assert c.rejected_by_reason["conflicting_duplicate"] == 4
+    assert c.read == c.counted + c.rejected
+
+
+def test_shipped_yixing_ballots_are_what_simulate_makes(tmp_path):
+    from .conftest import EXAMPLES
+
+    CliRunner().invoke(cli, ["simulate", str(EXAMPLES / "yixing" / "round.yaml"), "--sheets", "1200",
+                             "--seed", "2007", "-o", str(tmp_path / "b.csv")], catch_exceptions=False)
+    assert (tmp_path / "b.csv").read_bytes() == (EXAMPLES / "yixing" / "ballots.csv").read_bytes()
