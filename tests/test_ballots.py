@@ -324,3 +324,12 @@ def test_shipped_yixing_ballots_are_what_simulate_makes(tmp_path):
     CliRunner().invoke(cli, ["simulate", str(EXAMPLES / "yixing" / "round.yaml"), "--sheets", "1200",
                              "--seed", "2007", "-o", str(tmp_path / "b.csv")], catch_exceptions=False)
     assert (tmp_path / "b.csv").read_bytes() == (EXAMPLES / "yixing" / "ballots.csv").read_bytes()
+
+
+def test_long_layout_lines_stay_exact_past_empty_lines(write):
+    r = load_round(write("round.yaml", ROUND + "ballots: {layout: long}\n"))
+    text = _as_long(SHEETS).replace("2,企业,a,A", "\n2,企业,a,A", 1)
+    c = read_ballots(r, [write("l.csv", text)])
+    assert (c.read, c.counted) == (5, 4)
+    assert [(j.line, j.sheet, j.reason) for j in c.rejects] == [(15, "5", "all_blank")]
+    assert c.files[0].empty_lines == 1

@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from pingyi.ballots.validity import on_form_matrix
 from pingyi.round.models import Round
 
 CHUNK = 100_000
@@ -122,7 +123,7 @@ def _chunk(r: Round, rng: np.random.Generator, start: int, n: int, tendencies: n
     n_options = len(r.scale.options)
     stratum = rng.choice(len(r.strata), size=n, p=shares)
     form = rng.integers(0, len(forms), size=n) if forms else np.zeros(n, dtype=np.int64)
-    on_form = _on_form(r, forms)
+    on_form = on_form_matrix(r)
     draws = rng.random((n, len(r.units)))
     cumulative = np.cumsum(tendencies, axis=1)
     marks = (draws[:, :, None] > cumulative[None, :, :]).sum(axis=2)
@@ -133,16 +134,6 @@ def _chunk(r: Round, rng: np.random.Generator, start: int, n: int, tendencies: n
     marks[rng.random(n) < mix.all_blank_sheets] = n_options
     marks[~on_form[form]] = n_options  # units not on the sheet's form are left empty
     return _table(r, start + np.arange(n), stratum, form, forms, marks, write_codes)
-
-
-def _on_form(r: Round, forms: list[str]) -> np.ndarray:
-    if not forms:
-        return np.ones((1, len(r.units)), dtype=bool)
-    index = {u.id: i for i, u in enumerate(r.units)}
-    matrix = np.zeros((len(forms), len(r.units)), dtype=bool)
-    for f, form in enumerate(forms):
-        matrix[f, [index[u] for u in (r.forms or {})[form]]] = True
-    return matrix
 
 
 def _table(r: Round, numbers: np.ndarray, stratum: np.ndarray, form: np.ndarray,

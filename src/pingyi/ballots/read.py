@@ -469,6 +469,7 @@ def _long_table(r: Round, source: BallotFile, kind: str, names: list[str]) -> tu
             source.path,
             read_options=pacsv.ReadOptions(encoding=encoding, use_threads=False),
             parse_options=pacsv.ParseOptions(delimiter=r.ballots.delimiter,
+                                             ignore_empty_lines=False,
                                              invalid_row_handler=on_invalid_row),
             convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
                                                  include_columns=names,
@@ -476,7 +477,13 @@ def _long_table(r: Round, source: BallotFile, kind: str, names: list[str]) -> tu
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         raise _read_error(source, encoding, exc) from None
     source.bytes_read = source.path.stat().st_size
-    return table, _lines(0, table.num_rows, source.malformed)
+    lines = _lines(0, table.num_rows, source.malformed)
+    filled = np.zeros(table.num_rows, dtype=bool)
+    for name in names:
+        text = pc.utf8_trim_whitespace(table.column(name).combine_chunks())
+        filled |= pc.not_equal(pc.utf8_length(text), 0).to_numpy(zero_copy_only=False)
+    source.empty_lines += int((~filled).sum())
+    return table.filter(pa.array(filled)), lines[filled]
 
 
 def _require(source: BallotFile, header: list[str], names: list[str], delimiter: str) -> None:

@@ -350,10 +350,5 @@ class Round(Section):
         return self.awards.last_place if category.last_place is None else category.last_place
 
 
-#: Keys a round file may hold besides the Round fields, and keys only a scheme may hold.
-ROUND_ONLY_KEYS = ("round",)
-SCHEME_ONLY_KEYS = ("scheme",)
+#: Keys any round or scheme file may hold besides the Round fields.
 ANY_FILE_KEYS = ("extends",)
-REQUIRED_KEYS = tuple(
-    name for name, field in Round.model_fields.items() if field.is_required()
-)

@@ -71,7 +71,7 @@ def load_yaml(text: str, display: str) -> Located:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         what = exc.problem or exc.context or "invalid YAML"
-        raise PingyiError([Problem(display, line, "", "yaml_syntax", f"YAML syntax: {what}")])
+        raise PingyiError([Problem(display, line, "", "yaml_syntax", f"YAML syntax: {what}")]) from None
     if node is None:
         return Located({})
     located = Located(None)
