@@ -69,18 +69,22 @@ class BallotCounts:
 
 
 def read_ballots(r: Round, paths: Iterable[str | os.PathLike[str]],
-                 progress: Progress | None = None) -> BallotCounts:
+                 progress: Progress | None = None, displays: list[str] | None = None) -> BallotCounts:
     """Read and count every ballot file of a round.
 
+    ``displays`` names the files in rejects and messages (default: the paths as given).
     Raises :class:`PingyiError` for unusable input (a file that cannot be read, a missing
     column, a total row); a bad sheet is a reject, not an error.
     """
-    files = _ballot_files(paths)
+    files = _ballot_files(paths, displays)
     return _Counter(r, files, progress).run()
 
 
-def _ballot_files(paths: Iterable[str | os.PathLike[str]]) -> list[BallotFile]:
-    given = [(Path(p).resolve(), str(p)) for p in paths]
+def _ballot_files(paths: Iterable[str | os.PathLike[str]],
+                  displays: list[str] | None) -> list[BallotFile]:
+    paths = list(paths)
+    names = displays if displays is not None else [str(p) for p in paths]
+    given = [(Path(p).resolve(), name) for p, name in zip(paths, names, strict=True)]
     if not given:
         raise PingyiError([Problem("", None, "", "no_ballots", "no ballot files given")])
     seen: dict[Path, str] = {}

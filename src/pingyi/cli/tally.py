@@ -1,0 +1,76 @@
+"""``pingyi tally``: check, count, score, rank; print the tables; write the results."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from pingyi.cli.options import format_option, quiet_option
+from pingyi.errors import EXIT_CHECK_FAILED
+
+
+@click.command(name="tally")
+@click.argument("round_file", type=click.Path(dir_okay=False))
+@click.argument("ballots", nargs=-1, required=True)
+@click.option("-o", "--output", "output", type=click.Path(file_okay=False), default="pingyi-results",
+              show_default=True, help="Results directory to write (replaced atomically).")
+@click.option("--strict", is_flag=True,
+              help="Exit 1 and write nothing when a check fails (quota missed, conflicting sheets).")
+@format_option
+@quiet_option
+def command(round_file: str, ballots: tuple[str, ...], output: str, strict: bool, fmt: str,
+            quiet: bool) -> None:
+    """Count, score and rank a round; print each category; write the results directory.
+
+    BALLOTS are one or more CSV/XLSX files, or a quoted glob like 'ballots/*.csv'. The
+    results directory (results.json, scores.csv, strata.csv, rejects.csv, manifest.json)
+    is replaced only when the whole run succeeds. --format csv prints scores.csv and
+    --format json prints results.json on stdout.
+
+    Exit codes: 0 done; 1 the round is void (more sheets counted than issued), or a check
+    failed under --strict (nothing is written then); 2 a bad round file or unusable ballots.
+
+    Example:
+
+        pingyi tally examples/yixing/round.yaml examples/yixing/ballots.csv -o results
+    """
+    from pingyi.cli import ballot_args
+    from pingyi.cli.progress import progress_bar
+    from pingyi.cli.standings import show_category
+    from pingyi.results import build, manifest
+    from pingyi.results.document import dumps
+    from pingyi.results.write import write_directory
+
+    files = ballot_args.expand(ballots)
+    with progress_bar("reading ballots", quiet) as progress:
+        outcome = build.build(round_file, files, progress)
+    for failure in outcome.failures + outcome.result.warnings:
+        click.echo(f"warning: {failure}", err=True)
+    for void in outcome.void:
+        click.echo(f"error: {void}: the round is void; no results written", err=True)
+    if outcome.void:
+        raise SystemExit(EXIT_CHECK_FAILED)
+    if strict and outcome.failures:
+        click.echo("error: a check failed under --strict; no results written", err=True)
+        raise SystemExit(EXIT_CHECK_FAILED)
+    target = Path(output)
+    inputs = manifest.round_inputs(outcome.round, round_file, files)
+    record = manifest.make_manifest(target, inputs, outcome.files, ["pingyi", *sys.argv[1:]])
+    write_directory(target, {**outcome.files, "manifest.json": dumps(record)})
+    document = outcome.document
+    if fmt == "json":
+        sys.stdout.buffer.write(outcome.files["results.json"])
+    elif fmt == "csv":
+        sys.stdout.buffer.write(outcome.files["scores.csv"])
+    else:
+        click.echo(f"{document['title']} ({document['round']})")
+        for category in document["categories"]:
+            show_category(document, category, "table")
+        sheets = document["sheets"]
+        reasons = ", ".join(f"{k} {v}" for k, v in sheets["rejected_by_reason"].items()) or "none"
+        click.echo(f"sheets: read {sheets['read']} = counted {sheets['counted']} + rejected "
+                   f"{sheets['rejected']} ({reasons})")
+    if not quiet:
+        click.echo(f"results written to {target}/", err=True)

@@ -1,0 +1,1 @@
+"""From integer counts to the official result: scores, ranks, awards, movement."""

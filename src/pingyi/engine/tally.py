@@ -1,0 +1,88 @@
+"""The tally: counts → scores → (composite) → ranks → awards → movement, in that order."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+from pingyi.ballots.count import BallotCounts
+from pingyi.engine import awards, movement
+from pingyi.engine.composite import composite_score, read_adjustments
+from pingyi.engine.rank import Key, competition_ranks, rank_key
+from pingyi.engine.result import CategoryResult, TallyResult, UnitResult
+from pingyi.engine.score import Scorer, UnitScore
+from pingyi.round.models import Round
+
+
+def tally(counts: BallotCounts) -> TallyResult:
+    """The official result of a round from its counted ballots."""
+    r = counts.round
+    scorer = Scorer(r, counts.codes)
+    scores = [scorer.unit(counts.counts[i]) for i in range(len(r.units))]
+    units = _unit_results(r, scores)
+    awards.mark_veto(r, units)
+    previous = movement.load_previous(r)
+    categories = [_category(r, counts, scorer, units, c.id) for c in r.categories]
+    result = TallyResult(units, categories, _overall(r, scorer, counts.counts, units))
+    if previous is not None:
+        result.previous = movement.compare(r, previous, units)
+        for category in categories:
+            movement.award_bonuses(r, category)
+    movement.escalate(r, previous, units)
+    result.warnings.extend(f"unit {u.id} ({u.unit.name}) has no valid mark: not ranked"
+                           for u in units if u.score is None)
+    return result
+
+
+def _unit_results(r: Round, scores: list[UnitScore]) -> list[UnitResult]:
+    adjustments = read_adjustments(r)
+    results = []
+    for unit, tallied in zip(r.units, scores, strict=True):
+        if r.composite is None:
+            results.append(UnitResult(unit, tallied, tallied.score))
+            continue
+        score, parts, deductions = composite_score(r.composite, tallied.score,
+                                                   tallied.satisfaction_rate, adjustments.get(unit.id, {}))
+        results.append(UnitResult(unit, tallied, score, parts, deductions))
+    return results
+
+
+def _category(r: Round, counts: BallotCounts, scorer: Scorer, units: list[UnitResult],
+              category_id: str) -> CategoryResult:
+    category = r.category(category_id)
+    assert category is not None
+    members = [u for u in units if u.unit.category == category_id]
+    indices = [i for i, u in enumerate(units) if u.unit.category == category_id]
+    pooled = _overall(r, scorer, counts.counts[indices], members)
+    if not category.ranked:
+        return CategoryResult(category, members, satisfaction_rate=pooled)
+    keys: dict[str, Key] = {u.id: rank_key(u.score, u.tallied, r.scoring.tie_break, counts.codes)
+                            for u in members if u.score is not None}
+    ranked = [u for u in members if u.id in keys]
+    for unit, rank in zip(ranked, competition_ranks([keys[u.id] for u in ranked]), strict=True):
+        unit.rank = rank
+    _flag_ties(ranked)
+    order = sorted(ranked, key=lambda u: u.rank or 0) + [u for u in members if u.id not in keys]
+    result = CategoryResult(category, order, satisfaction_rate=pooled)
+    awards.award(r, result, keys)
+    return result
+
+
+def _flag_ties(ranked: list[UnitResult]) -> None:
+    by_rank: dict[int, list[UnitResult]] = {}
+    for unit in ranked:
+        by_rank.setdefault(unit.rank or 0, []).append(unit)
+    for rank, tied in by_rank.items():
+        if len(tied) > 1:
+            for unit in tied:
+                others = "、".join(u.unit.name for u in tied if u is not unit)
+                unit.flag("tie", f"与{others}并列第{rank}名")
+
+
+def _overall(r: Round, scorer: Scorer, counts: np.ndarray, units: list[UnitResult]) -> Fraction | None:
+    """A rate over several units, formed as the scheme's ``satisfaction.overall`` says."""
+    if r.satisfaction.overall == "pooled":
+        return scorer.unit(counts.sum(axis=0)).satisfaction_rate if len(units) else None
+    rates = [u.tallied.satisfaction_rate for u in units if u.tallied.satisfaction_rate is not None]
+    return sum(rates, Fraction(0)) / len(rates) if rates else None

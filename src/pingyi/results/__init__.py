@@ -1,0 +1,1 @@
+"""The results directory of the SPEC: results.json, the CSV files, the manifest."""

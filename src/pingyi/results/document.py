@@ -1,0 +1,148 @@
+"""results.json: the whole result, machine-readable (SPEC "Results directory").
+
+Every score and rate appears twice: rounded half-up to the scheme's precision as a JSON
+number (``score``, ``satisfaction_rate`` 0–1), and exactly as a fraction string
+(``score_exact: "2469/2"``), which is what ranks and thresholds used. Nothing in this
+file depends on the names, order or split of the ballot files, nor on the time: the
+same ballots give the same bytes (those details are in rejects.csv and manifest.json).
+"""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+from typing import Any
+
+from pingyi import __version__
+from pingyi.ballots.count import BallotCounts
+from pingyi.ballots.quotas import quota_status
+from pingyi.engine.result import CategoryResult, TallyResult, UnitResult
+from pingyi.engine.score import Tallied
+from pingyi.numbers import plain, show
+from pingyi.report.rules import describe_rules
+from pingyi.round.models import Round
+
+#: Bumped whenever a field of results.json changes meaning; scripts check it.
+FORMAT_VERSION = 1
+
+
+class Numbers:
+    """Rounds a round's scores and rates the way its scheme says, for files."""
+
+    def __init__(self, r: Round) -> None:
+        self.score_places = r.scoring.precision
+        self.rate_places = r.satisfaction.precision + 2  # a 0–1 rate shown as a percentage
+        self.rounding = r.scoring.rounding
+
+    def score(self, value: Fraction | None) -> str | None:
+        return None if value is None else show(value, self.score_places, self.rounding)
+
+    def rate(self, value: Fraction | None) -> str | None:
+        return None if value is None else show(value, self.rate_places, self.rounding)
+
+
+def exact(value: Fraction | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def number(text: str | None) -> float | int | None:
+    """A rounded decimal text as a JSON number (its shortest repr reads back the same)."""
+    if text is None:
+        return None
+    value = float(text)
+    return int(value) if value.is_integer() and "." not in text else value
+
+
+def results_document(counts: BallotCounts, result: TallyResult, failures: list[str]) -> dict[str, Any]:
+    r = counts.round
+    numbers = Numbers(r)
+    document: dict[str, Any] = {
+        "format_version": FORMAT_VERSION,
+        "round": r.round,
+        "title": r.title or r.round,
+        "scheme": r.scheme,
+        "pingyi_version": __version__,
+        "precision": {"score": r.scoring.precision, "satisfaction_percent": r.satisfaction.precision,
+                      "rounding": r.scoring.rounding},
+        "sheets": {"read": counts.read, "counted": counts.counted, "rejected": counts.rejected,
+                   "rejected_by_reason": counts.rejected_by_reason},
+        "strata": [{"id": s.id, "name": s.name, "weight": plain(s.weight), "issued": s.issued,
+                    "read": int(counts.read_by_stratum[i]), "counted": int(counts.sheets_by_stratum[i])}
+                   for i, s in enumerate(r.strata)],
+        "quotas": [{"label": q.label, "strata": list(q.strata), "count": q.count,
+                    "share_exact": str(q.share), "required": q.required, "met": q.met}
+                   for q in quota_status(counts)],
+        "satisfaction_rate": number(numbers.rate(result.satisfaction_rate)),
+        "satisfaction_rate_exact": exact(result.satisfaction_rate),
+        "satisfaction_rate_formed": r.satisfaction.overall,
+        "rules": describe_rules(r),
+        "failures": failures,
+        "warnings": result.warnings,
+        "previous": result.previous,
+        "units": [unit_document(r, numbers, counts.codes.names, u) for u in result.units],
+        "categories": [category_document(numbers, c) for c in result.categories],
+    }
+    return document
+
+
+def tallied_document(numbers: Numbers, names: tuple[str, ...], t: Tallied) -> dict[str, Any]:
+    return {
+        "counts": dict(zip(names, t.counts, strict=True)),
+        "valid": t.valid,
+        "score": number(numbers.score(t.score)),
+        "score_exact": exact(t.score),
+        "satisfaction_rate": number(numbers.rate(t.satisfaction_rate)),
+        "satisfaction_rate_exact": exact(t.satisfaction_rate),
+    }
+
+
+def unit_document(r: Round, numbers: Numbers, names: tuple[str, ...], u: UnitResult) -> dict[str, Any]:
+    doc: dict[str, Any] = {"id": u.id, "name": u.unit.name, "category": u.unit.category}
+    doc.update(tallied_document(numbers, names, u.tallied))
+    if r.composite is not None:
+        doc["ballot_score"], doc["ballot_score_exact"] = doc["score"], doc["score_exact"]
+        doc["score"], doc["score_exact"] = number(numbers.score(u.score)), exact(u.score)
+        doc["components"] = {name: {"value": number(numbers.score(v)), "exact": exact(v)}
+                             for name, v in (u.components or {}).items()}
+        doc["deductions"] = number(numbers.score(u.deductions))
+        doc["deductions_exact"] = exact(u.deductions)
+    doc["rank"] = u.rank
+    doc["flags"] = u.ordered_flags()
+    doc["reasons"] = {flag: u.reasons[flag] for flag in (*u.ordered_flags(), "escalation")
+                      if flag in u.reasons}
+    if r.previous is not None and u.movement is not None:
+        m = u.movement
+        doc.update({"previous_rank": m.previous_rank, "rank_change": m.rank_change,
+                    "movement_note": m.note, "bonus": number(plain_decimal(m.bonus)),
+                    "bonus_exact": exact(m.bonus), "bonus_reason": m.bonus_reason})
+    if r.escalation is not None and u.movement is not None:
+        doc["last_place_streak"] = u.movement.last_place_streak
+        doc["escalated"] = u.movement.escalated
+    doc["strata"] = {s.id: tallied_document(numbers, names, t)
+                     for s, t in zip(r.strata, u.tallied.by_stratum, strict=True)}
+    return doc
+
+
+def plain_decimal(value: Fraction) -> str:
+    return plain(value) if "/" not in plain(value) else show(value, 6)
+
+
+def category_document(numbers: Numbers, c: CategoryResult) -> dict[str, Any]:
+    return {
+        "id": c.category.id,
+        "name": c.category.name,
+        "ranked": c.category.ranked,
+        "winners_allowed": c.category.winners,
+        "winners": c.winners,
+        "winners_tie_at_cutoff": c.winners_tie_at_cutoff,
+        "last_place": c.last_place,
+        "rectification": c.rectification,
+        "satisfaction_rate": number(numbers.rate(c.satisfaction_rate)),
+        "satisfaction_rate_exact": exact(c.satisfaction_rate),
+        "units": [u.id for u in c.units],
+    }
+
+
+def dumps(document: dict[str, Any]) -> bytes:
+    """Stable bytes: UTF-8, Chinese as is, two-space indent, one final newline."""
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -1,0 +1,89 @@
+"""manifest.json: what went in and what came out, with SHA-256, so a result can be proved.
+
+Paths are stored relative to the results directory (POSIX separators), so a round folder
+moved or copied whole still verifies; a built-in scheme is named ``<pingyi>/schemes/…``.
+The manifest is the only output that carries the time and the command line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pingyi import __version__
+from pingyi.round.models import Round
+from pingyi.round.schemes import builtin_display, schemes_dir
+
+BUILTIN = "<pingyi>/schemes/"
+
+
+@dataclass(frozen=True)
+class Input:
+    role: str  # round, scheme, units, adjustments, previous, ballots
+    path: Path
+    display: str
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def round_inputs(r: Round, round_file: str, ballots: list[tuple[Path, str]]) -> list[Input]:
+    """Every file a tally read: the round and its schemes and units file, side files, ballots."""
+    inputs = [Input("round", Path(round_file).resolve(), round_file)]
+    builtin = schemes_dir().resolve()
+    for path in r.files[1:]:
+        if path.parent == builtin:
+            inputs.append(Input("scheme", path, builtin_display(path.stem)))
+        else:
+            role = "units" if path.suffix.lower() in (".csv", ".xlsx", ".xlsm") else "scheme"
+            inputs.append(Input(role, path, str(path)))
+    if r.adjustments:
+        inputs.append(Input("adjustments", (r.base_dir / r.adjustments).resolve(), r.adjustments))
+    if r.previous:
+        inputs.append(Input("previous", (r.base_dir / r.previous / "results.json").resolve(),
+                            f"{r.previous}/results.json"))
+    inputs.extend(Input("ballots", path.resolve(), display) for path, display in sorted(
+        ballots, key=lambda b: str(b[0].resolve())))
+    return inputs
+
+
+def stored_path(path: Path, results_dir: Path) -> str:
+    """How the manifest names a file: relative to the results directory, or built-in."""
+    builtin = schemes_dir().resolve()
+    if path.parent == builtin:
+        return BUILTIN + path.name
+    return Path(os.path.relpath(path, results_dir.resolve())).as_posix()
+
+
+def resolve_stored(text: str, results_dir: Path) -> Path:
+    """The file a manifest path names, for ``pingyi verify``."""
+    if text.startswith(BUILTIN):
+        return schemes_dir() / text[len(BUILTIN):]
+    return (results_dir / text).resolve()
+
+
+def make_manifest(results_dir: Path, inputs: list[Input], outputs: dict[str, bytes],
+                  command: list[str]) -> dict[str, Any]:
+    return {
+        "format_version": 1,
+        "pingyi_version": __version__,
+        "command": command,
+        "created": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        "inputs": [{"role": i.role, "path": stored_path(i.path, results_dir), "given": i.display,
+                    "bytes": i.path.stat().st_size, "sha256": file_sha256(i.path)} for i in inputs],
+        "outputs": [{"path": name, "bytes": len(data), "sha256": sha256(data)}
+                    for name, data in outputs.items()],
+    }

@@ -1,0 +1,82 @@
+"""scores.csv, strata.csv and rejects.csv: the machine tables of the results directory.
+
+English headers, UTF-8 without BOM, ``\\n`` line ends, one header row; each figure is given
+rounded to the round's precision, then exactly (the ``_exact`` fraction of results.json).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from fractions import Fraction
+from typing import Any
+
+from pingyi.ballots.count import Reject
+from pingyi.numbers import show
+
+REJECT_FIELDS = ("file", "line", "sheet", "reason", "detail")
+NUMBER_FIELDS = ("score", "score_exact", "satisfaction_rate", "satisfaction_rate_exact")
+
+
+def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in row])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _shown(document: dict[str, Any], figures: dict[str, Any]) -> list[str | None]:
+    """score, score_exact, satisfaction_rate, satisfaction_rate_exact as decimal text with
+    the round's precision (the rate as a 0–1 share with two more places)."""
+    shown = document["precision"]
+    score, rate = figures["score_exact"], figures["satisfaction_rate_exact"]
+    return [None if score is None else show(Fraction(score), shown["score"], shown["rounding"]), score,
+            None if rate is None else show(Fraction(rate), shown["satisfaction_percent"] + 2,
+                                           shown["rounding"]), rate]
+
+
+def scores_csv(document: dict[str, Any]) -> bytes:
+    """One row per unit, categories in round order, each in rank order."""
+    units = {u["id"]: u for u in document["units"]}
+    first = document["units"][0]
+    codes = list(first["counts"])
+    extra = [k for k in ("ballot_score", "deductions", "previous_rank", "rank_change", "bonus",
+                         "last_place_streak", "escalated") if k in first]
+    components = list(first.get("components", {}))
+    header = ["category", "rank", "unit", "name", *NUMBER_FIELDS, *codes, "valid", "flags",
+              *components, *extra]
+    rows = []
+    for category in document["categories"]:
+        for unit_id in category["units"]:
+            u = units[unit_id]
+            rows.append([u["category"], u["rank"], u["id"], u["name"], *_shown(document, u),
+                         *(u["counts"][c] for c in codes), u["valid"], ";".join(u["flags"]),
+                         *(u["components"][c]["value"] for c in components),
+                         *(_cell(u[k]) for k in extra)])
+    return to_csv(header, rows)
+
+
+def strata_csv(document: dict[str, Any]) -> bytes:
+    """One row per unit × stratum: its counts, valid marks, score and rate there."""
+    first = document["units"][0]
+    codes = list(first["counts"])
+    header = ["unit", "stratum", *codes, "valid", *NUMBER_FIELDS]
+    rows = []
+    for u in document["units"]:
+        for stratum, t in u["strata"].items():
+            rows.append([u["id"], stratum, *(t["counts"][c] for c in codes), t["valid"],
+                         *_shown(document, t)])
+    return to_csv(header, rows)
+
+
+def rejects_csv(rejects: Iterable[Reject]) -> bytes:
+    return to_csv(REJECT_FIELDS, ([getattr(j, f) for f in REJECT_FIELDS] for j in rejects))
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
