@@ -15,9 +15,8 @@ FLAG_WORDS = {"winner": "优胜", "last_place": "末位", "rectification": "整�
               "tie": "并列"}
 COLUMNS = [("rank", "名次"), ("name", "单位"), ("id", "unit"), ("shown_score", "得分"),
            ("satisfaction", "满意率"), ("valid", "有效票"), ("flags", "标记")]
-MACHINE_COLUMNS = [("category", "category"), ("rank", "rank"), ("id", "unit"), ("name", "name"),
-                   ("shown_score", "score"), ("shown_rate", "satisfaction_rate"),
-                   ("valid", "valid"), ("flags", "flags")]
+MACHINE_COLUMNS = [(key, key) for key in ("category", "rank", "unit", "name", "score",
+                                           "satisfaction_rate", "valid", "flags")]
 LISTS = [("winners", "优胜单位", "winner"), ("last_place", "末位单位", "last_place"),
          ("rectification", "重点整改单位", "rectification")]
 
@@ -70,7 +69,8 @@ def show_category(document: dict[str, Any], category: dict[str, Any], fmt: str) 
         emit_json([units[unit_id] for unit_id in category["units"]])
         return
     if fmt == "csv":
-        emit([{**row, "flags": ";".join(row["flags"])} for row in rows], MACHINE_COLUMNS, fmt)
+        emit([{**row, "unit": row["id"], "score": row["shown_score"], "satisfaction_rate": row["shown_rate"],
+               "flags": ";".join(row["flags"])} for row in rows], MACHINE_COLUMNS, fmt)
         return
     table_rows = [{**row, "rank": "—" if row["rank"] is None else row["rank"],
                    "flags": " ".join(FLAG_WORDS[f] for f in row["flags"])} for row in rows]
