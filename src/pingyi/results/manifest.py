@@ -49,7 +49,7 @@ def round_inputs(r: Round, round_file: str, ballots: list[tuple[Path, str]]) -> 
             inputs.append(Input("scheme", path, builtin_display(path.stem)))
         else:
             role = "units" if path.suffix.lower() in (".csv", ".xlsx", ".xlsm") else "scheme"
-            inputs.append(Input(role, path, str(path)))
+            inputs.append(Input(role, path, os.path.relpath(path)))
     if r.adjustments:
         inputs.append(Input("adjustments", (r.base_dir / r.adjustments).resolve(), r.adjustments))
     if r.previous:
