@@ -161,7 +161,8 @@ def test_json_format_prints_results_json_and_a_quoted_glob_reads_every_file(tmp_
     for i in range(3):
         (parts / f"d{i}.csv").write_text(lines[0] + "".join(lines[1 + i::3]), encoding="utf-8")
     out = tmp_path / "r"
-    done = run("tally", "examples/yixing/round.yaml", str(parts / "*.csv"), "-o", str(out), "--format", "json")
+    done = run("tally", "examples/yixing/round.yaml", str(parts / "*.csv"), "-o", str(out),
+               "--format", "json")
     assert done.returncode == 0, done.stderr
     assert done.stdout.encode("utf-8") == (out / "results.json").read_bytes()
     assert (out / "results.json").read_bytes() == (GOLDEN / "yixing" / "results.json").read_bytes()

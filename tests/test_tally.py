@@ -308,3 +308,40 @@ def test_movement_bonuses_and_escalation_across_two_rounds(tmp_path):
     assert u["z2"]["reasons"]["escalation"] == "连续2轮末位单位"
     assert (u["n1"]["previous_rank"], u["n1"]["rank_change"]) == (None, None)
     assert doc["previous"] == {"round": "r1", "new": ["n1"], "gone": ["g1"]}
+
+
+def test_unranked_category_bottom_three_and_a_unit_without_valid_marks(tmp_path):
+    """Category c says last_place: 3 (后三名): ranks 1, 2, 3, 4, 4 put the bottom three
+    places on ranks 3, 4, 4 (every unit with fewer than three units strictly behind it).
+    Category f is ranked: false: scored, never ranked or awarded. Unit z is rated by no
+    valid mark (all invalid): no score, no rank, a warning — not a silent zero."""
+    ids = ["a", "b", "c", "d", "e", "f1", "z"]
+    header = HEADER_2_1_0 + "sheets: {invalid_if_invalid_marks_over: 1}\n"
+    category_of = {"f1": "f", "z": "y"}
+    text = (f"{header}categories:\n  - {{id: c, name: 类, winners: 1, last_place: 3}}\n"
+            "  - {id: f, name: 不排名, ranked: false}\n  - {id: y, name: 空}\nunits:\n"
+            + "".join(f"  - {{id: {u}, name: {u}局, category: {category_of.get(u, 'c')}}}\n"
+                      for u in ids))
+    doc = tally(tmp_path, text, ballots_file(ids, sheets(ids, ["AABCCA*", "ABBCCC*"])))
+    u = units(doc)
+    assert [u[i]["rank"] for i in "abcde"] == [1, 2, 3, 4, 4]
+    assert category(doc, "c")["last_place"] == ["c", "d", "e"]
+    assert u["f1"]["rank"] is None and u["f1"]["flags"] == [] and u["f1"]["score_exact"] == "2"
+    assert category(doc, "f")["winners"] == [] and category(doc, "f")["ranked"] is False
+    assert (u["z"]["score"], u["z"]["rank"], u["z"]["counts"]["invalid"]) == (None, None, 2)
+    assert doc["warnings"] == ["unit z (z局) has no valid mark: not ranked"]
+
+
+def test_overall_rate_pooled_or_mean_of_units(tmp_path):
+    """Two units: a 1 of 1 satisfied (blank on the second sheet), b 1 of 2. Pooled over
+    all marks (blanks valid in 2:1:0): (1 + 1) / (2 + 2) = 1/2 — the blank counts; the
+    mean of the units' rates: (1/2 + 1/2) / 2 = 1/2. Without blanks valid: pooled 2/3,
+    mean (1 + 1/2) / 2 = 3/4: published figures differ by exactly this choice."""
+    ids = ["a", "b"]
+    ballots = ballots_file(ids, sheets(ids, ["AA", ".C"]))
+    base = HEADER_2_1_0 + "scale:\n  blank: {value: 0, valid: false}\n"
+    for overall, expected in (("pooled", "2/3"), ("mean_of_units", "3/4")):
+        text = round_file(base + f"satisfaction: {{overall: {overall}}}\n", "  - {id: c, name: 类}\n", ids)
+        doc = tally(tmp_path, text, ballots, overall)
+        assert (doc["satisfaction_rate_exact"], doc["satisfaction_rate_formed"]) == (expected, overall)
+        assert category(doc, "c")["satisfaction_rate_exact"] == expected

@@ -122,7 +122,8 @@ class _Counter:
                 self._count(batch)
                 self._report()
             for line, text in source.malformed:
-                self._reject(source.index, line, text.split(self.r.ballots.delimiter)[0].strip(), Reason.malformed_row,
+                sheet = text.split(self.r.ballots.delimiter)[0].strip()
+                self._reject(source.index, line, sheet, Reason.malformed_row,
                              f"wrong number of fields: {text[:80]}", 0)
                 self.read += 1
         if self.index.conflicted:

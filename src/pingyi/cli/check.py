@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 import click
@@ -18,7 +17,6 @@ SHEET_COLUMNS = [("id", "stratum"), ("name", "名称"), ("read", "读入"), ("co
                  ("issued", "发放"), ("return_rate", "回收率")]
 QUOTA_COLUMNS = [("label", "quota"), ("count", "份数"), ("share", "占比"), ("required", "要求"),
                  ("met", "达标")]
-REJECT_FIELDS = ("file", "line", "sheet", "reason", "detail")
 
 
 @click.command(name="check")
@@ -59,19 +57,18 @@ def command(round_file: str, ballots: tuple[str, ...], strict: bool, rejects_fil
             counts = read_ballots(r, ballots, progress)
         summary["ballots"] = ballot_summary(counts)
         if rejects_file:
-            _write_rejects(rejects_file, counts.rejects)
+            from pingyi.results.tables import rejects_csv
+
+            with open(rejects_file, "wb") as f:
+                f.write(rejects_csv(counts.rejects))
+    if r.composite is not None:
+        from pingyi.engine.composite import read_adjustments
+
+        read_adjustments(r)  # every gap in the adjustments file, before the tally
     _show(summary, fmt, round_file)
     checks = summary.get("ballots", {})
     if checks.get("void") or (strict and checks.get("failures")):
         raise SystemExit(EXIT_CHECK_FAILED)
-
-
-def _write_rejects(path: str, rejects: list[Any]) -> None:
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f, lineterminator="\n")
-        writer.writerow(REJECT_FIELDS)
-        for reject in rejects:
-            writer.writerow([getattr(reject, name) for name in REJECT_FIELDS])
 
 
 def _show(summary: dict[str, Any], fmt: str, round_file: str) -> None:

@@ -30,6 +30,7 @@ from pingyi.numbers import plain
 from pingyi.results.read import read_results
 from pingyi.round.models import Round
 
+
 @dataclass(frozen=True)
 class PreviousUnit:
     category: str
