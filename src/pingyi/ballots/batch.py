@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -47,6 +48,7 @@ class Batch:
     raw_form: pa.Array | None
     missing_units: tuple[int, ...] = ()  # unit columns this file lacks
     preset: np.ndarray | None = None  # int8 Reason already known per row
+    prepared: Any = None  # what the counting core worked out in the reader's thread
 
     def __len__(self) -> int:
         return len(self.lines)

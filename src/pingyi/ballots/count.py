@@ -26,6 +26,21 @@ from pingyi.errors import PingyiError, Problem
 from pingyi.round.models import Round
 
 Progress = Callable[[int, int], None]
+BINCOUNT_ROWS = 4096
+
+
+_Bins = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+@dataclass
+class _Prepared:
+    """A batch's own verdicts and counts, computed by the reader (see _Counter.prepare)."""
+
+    reasons: np.ndarray
+    ids: np.ndarray
+    contents: np.ndarray
+    passing: np.ndarray
+    bins: _Bins
 
 
 @dataclass(frozen=True, order=True)
@@ -118,7 +133,7 @@ class _Counter:
 
     def run(self) -> BallotCounts:
         for source in self.files:
-            for batch in read_batches(self.r, self.codes, source):
+            for batch in read_batches(self.r, self.codes, source, self.prepare):
                 self._count(batch)
                 self._report()
             for line, text in source.malformed:
@@ -127,7 +142,10 @@ class _Counter:
                              f"wrong number of fields: {text[:80]}", 0)
                 self.read += 1
         if self.index.conflicted:
+            notes = [(f.empty_lines, list(f.malformed), f.bytes_read) for f in self.files]
             self._remove_first_copies_of_conflicts()
+            for f, (empty, malformed, done) in zip(self.files, notes, strict=True):
+                f.empty_lines, f.malformed, f.bytes_read = empty, malformed, done  # read twice
         rejects = sorted((reject for reject, _ in self.rejects.values()),
                          key=lambda j: (j.file, j.line))
         return BallotCounts(self.r, self.codes, self.files, self.counts.reshape(self.shape),
@@ -139,12 +157,23 @@ class _Counter:
             done = sum(f.bytes_read for f in self.files)
             self.progress(min(done, self.total_bytes), self.total_bytes)
 
-    def _count(self, batch: Batch) -> None:
+    def prepare(self, batch: Batch) -> None:
+        """What a batch says on its own, before the duplicate check: reasons, hashes and
+        the counts of its rows that pass. Uses nothing that changes while counting, so
+        readers run it in their own threads (read.READERS)."""
         reasons = row_reasons(self.r, self.codes, self.on_form, batch)
         ids, contents = self._hashes(batch)
+        passing = reasons == Reason.none
+        batch.prepared = _Prepared(reasons, ids, contents, passing, self._bins(batch, passing))
+
+    def _count(self, batch: Batch) -> None:
+        if batch.prepared is None:
+            self.prepare(batch)
+        prepared: _Prepared = batch.prepared
+        reasons, ids = prepared.reasons, prepared.ids
         has_id = reasons != Reason.missing_sheet_id
         status = np.zeros(len(batch), dtype=np.int8)
-        status[has_id] = self.index.check(ids[has_id], contents[has_id])
+        status[has_id] = self.index.check(ids[has_id], prepared.contents[has_id])
         reasons[status == DUPLICATE] = Reason.duplicate
         reasons[status == CONFLICT] = Reason.conflicting_duplicate
         reasons[(status == FIRST) & has_id & self.index.is_conflicted(ids)] = (
@@ -153,7 +182,9 @@ class _Counter:
         known = batch.stratum >= 0
         self.read_by_stratum += np.bincount(batch.stratum[known], minlength=len(self.r.strata))
         counted = reasons == Reason.none
-        self._add(batch, counted, +1)
+        self._apply(prepared.bins, +1)
+        self._add(batch, prepared.passing & ~counted, -1)  # passed on their own, but re-scans
+        batch.prepared = None
         for row in np.nonzero(~counted)[0]:
             why = Reason(int(reasons[row]))
             detail = reason_detail(self.r, self.codes, self.on_form, batch, int(row), why)
@@ -168,21 +199,39 @@ class _Counter:
             content = hashing.combine(content, batch.marks[:, unit])
         return ids, content
 
+    def _bins(self, batch: Batch, rows: np.ndarray) -> _Bins:
+        """The unit × stratum × code counts of ``rows``, and their sheets per stratum and form.
+
+        Keys are int16 (units × strata × codes < 32768 for any real round) and go to
+        bincount a slice of rows at a time, which bounds its intp temporaries.
+        """
+        units, strata, k = self.shape
+        stratum = batch.stratum[rows]
+        form = np.maximum(batch.form[rows], 0)
+        marks = batch.marks[rows]
+        dtype = np.int16 if units * strata * k < np.iinfo(np.int16).max else np.int64
+        unit_offset = np.arange(units, dtype=dtype) * (strata * k)
+        counts = np.zeros(self.counts.size, dtype=np.int64)
+        all_rated = self.on_form.all()
+        for first in range(0, len(marks), BINCOUNT_ROWS):
+            part = slice(first, first + BINCOUNT_ROWS)
+            keys = marks[part].astype(dtype) + (stratum[part].astype(dtype) * k)[:, None]
+            keys += unit_offset[None, :]
+            flat = keys.ravel() if all_rated else keys[self.on_form[form[part]]]
+            counts += np.bincount(flat, minlength=self.counts.size)
+        return (counts, np.bincount(stratum, minlength=strata),
+                np.bincount(form, minlength=len(self.sheets_by_form)))
+
+    def _apply(self, bins: _Bins, sign: int) -> None:
+        counts, by_stratum, by_form = bins
+        self.counts += sign * counts
+        self.sheets_by_stratum += sign * by_stratum
+        self.sheets_by_form += sign * by_form
+
     def _add(self, batch: Batch, rows: np.ndarray, sign: int) -> None:
         """Add (or take away) the marks of ``rows`` to the unit × stratum × code counts."""
-        if not rows.any():
-            return
-        stratum = batch.stratum[rows].astype(np.int64)
-        form = np.maximum(batch.form[rows], 0)
-        marks = batch.marks[rows].astype(np.int64)
-        units, strata, k = self.shape
-        unit_offset = np.arange(units, dtype=np.int64) * strata * k
-        keys = unit_offset[None, :] + (stratum[:, None] * k) + marks
-        rated = self.on_form[form]
-        bins = np.bincount(keys[rated], minlength=self.counts.size)
-        self.counts += sign * bins
-        self.sheets_by_stratum += sign * np.bincount(stratum, minlength=strata)
-        self.sheets_by_form += sign * np.bincount(form, minlength=len(self.sheets_by_form))
+        if rows.any():
+            self._apply(self._bins(batch, rows), sign)
 
     def _reject(self, file: int, line: int, sheet: str, why: Reason, detail: str, sheet_id: int) -> None:
         display = self.files[file].display

@@ -12,8 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pyarrow as pa
 
 from pingyi.round.models import Round
+
+
+COLUMN_GROUP = 32  # unit columns decoded together
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,75 @@ class MarkCodes:
     def lookup(self, texts: list[str]) -> np.ndarray:
         """Codes of a dictionary of cell texts, as an int8 table to index with."""
         return np.fromiter((self.code(t) for t in texts), dtype=np.int8, count=len(texts))
+
+    def columns(self, columns: list[pa.Array | pa.ChunkedArray]) -> np.ndarray:
+        """int8 codes (rows, columns) of columns of cell texts, straight from Arrow buffers.
+
+        Card readers write one ASCII byte a cell (or nothing), so such cells are looked up
+        by their byte in a 128-entry table, a group of columns at a time (which bounds the
+        temporaries). Longer cells (``AB``, `` A``, ``√``) are packed into 64-bit keys and
+        decoded once per distinct text.
+        """
+        arrays = [_plain_strings(c) for c in columns]
+        n = len(arrays[0]) if arrays else 0
+        out = np.empty((n, len(arrays)), dtype=np.int8)
+        for first in range(0, len(arrays), COLUMN_GROUP):
+            group = arrays[first:first + COLUMN_GROUP]
+            out[:, first:first + len(group)] = self._group_codes(group, n).T
+        return out
+
+    def _group_codes(self, arrays: list[pa.Array], n: int) -> np.ndarray:
+        datas, offsets, base = [], [], 0
+        for array in arrays:
+            buffer = array.buffers()[2]
+            data = np.frombuffer(buffer, dtype=np.uint8) if buffer is not None else np.zeros(0, np.uint8)
+            raw = np.frombuffer(array.buffers()[1], dtype=np.int32, count=n + 1, offset=array.offset * 4)
+            offsets.append(raw + np.int32(base))
+            datas.append(data)
+            base += len(data)
+        data = np.concatenate(datas + [np.zeros(1, np.uint8)])
+        bounds = np.stack(offsets)
+        starts, lengths = bounds[:, :-1], np.diff(bounds, axis=1)
+        codes = self.byte_table()[data[starts] & 0x7F]
+        codes[lengths == 0] = self.blank
+        longer = np.nonzero(lengths > 1)
+        if len(longer[0]):
+            codes[longer] = self._long_codes(data, starts[longer].astype(np.int64), lengths[longer])
+        return codes
+
+    def _long_codes(self, data: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """Codes of cells longer than one byte: decoded once per distinct content."""
+        keys = lengths.astype(np.uint64) << np.uint64(56)
+        for position in range(min(int(lengths.max()), 7)):
+            live = lengths > position
+            byte = np.where(live, data[np.minimum(starts + position, len(data) - 1)], 0)
+            keys |= byte.astype(np.uint64) << np.uint64(8 * position)
+        distinct, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        table = np.empty(len(distinct), dtype=np.int8)
+        for i, row in enumerate(first):
+            text = bytes(data[starts[row]:starts[row] + lengths[row]]).decode("utf-8", "replace")
+            table[i] = self.code(text)
+        codes = table[inverse]
+        over = np.nonzero(lengths > 7)[0]  # keys hold 7 bytes: decode longer cells one by one
+        for row in over:
+            codes[row] = self.code(bytes(data[starts[row]:starts[row] + lengths[row]]).decode("utf-8", "replace"))
+        return codes
+
+    def byte_table(self) -> np.ndarray:
+        """Codes of the one-byte cells (ASCII), indexed by the byte."""
+        table = self.__dict__.get("_byte_table")
+        if table is None:
+            table = np.array([self.code(chr(b)) for b in range(128)], dtype=np.int8)
+            object.__setattr__(self, "_byte_table", table)
+        return table
+
+
+def _plain_strings(column: pa.Array | pa.ChunkedArray) -> pa.Array:
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    if isinstance(column, pa.DictionaryArray) or column.type != pa.string():
+        column = column.cast(pa.string())
+    return column
 
 
 def mark_codes(r: Round) -> MarkCodes:

@@ -12,9 +12,14 @@ from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import io
-from collections.abc import Iterator
+import mmap
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -29,6 +34,8 @@ from pingyi.errors import PingyiError, Problem
 from pingyi.round.models import Round
 
 BLOCK_SIZE = 4 << 20
+RANGE_BYTES = 16 << 20  # a large UTF-8 file is cut into ranges of this size …
+READERS = 2  # … read by this many threads
 XLSX_BATCH = 20_000
 TOTAL_WORDS = ("合计", "总计", "小计", "total", "sum")
 _DICT = pa.dictionary(pa.int32(), pa.string())
@@ -46,6 +53,7 @@ class BallotFile:
     unused_columns: list[str] = field(default_factory=list)
     encoding: str = ""
     bytes_read: int = 0
+    newlines: int = 0
 
     def problem(self, code: str, message: str, line: int | None = None,
                 column: str = "") -> PingyiError:
@@ -53,29 +61,43 @@ class BallotFile:
 
 
 class _Counting(io.RawIOBase):
-    """A file wrapper that counts bytes read, for the progress bar."""
+    """A file wrapper that reads at most ``limit`` bytes, counts them for the progress bar
+    (on the whole file's record) and counts the newlines of its range (on ``part``)."""
 
-    def __init__(self, raw: BinaryIO, source: BallotFile) -> None:
-        self.raw, self.source = raw, source
+    def __init__(self, raw: BinaryIO, source: BallotFile, part: BallotFile, limit: int) -> None:
+        self.raw, self.source, self.part, self.left = raw, source, part, limit
+        self.count_lines = part is not source  # only a range's lines need counting
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
-        n = self.raw.readinto(buffer)
-        self.source.bytes_read += n or 0
-        return n or 0
+        view = memoryview(buffer)[: max(self.left, 0)]
+        n = self.raw.readinto(view) or 0
+        self.left -= n
+        self.source.bytes_read += n
+        if self.count_lines:
+            self.part.newlines += view[:n].tobytes().count(b"\n")
+        return n
 
 
-def read_batches(r: Round, codes: MarkCodes, source: BallotFile) -> Iterator[Batch]:
-    """All sheets of one file, as normalised batches."""
+Prepare = Callable[[Batch], None]
+
+
+def read_batches(r: Round, codes: MarkCodes, source: BallotFile,
+                 prepare: Prepare | None = None) -> Iterator[Batch]:
+    """All sheets of one file, as normalised batches, in file order.
+
+    ``prepare`` is applied to each CSV batch by the thread that read it, so work that
+    needs only the batch runs in parallel with the other readers.
+    """
     kind = _sniff(source)
     if r.ballots.layout == "long":
         yield from _long_batches(r, codes, source, kind)
     elif kind == "xlsx":
         yield from _xlsx_batches(r, codes, source)
     else:
-        yield from _csv_batches(r, codes, source)
+        yield from _csv_batches(r, codes, source, prepare)
 
 
 # --- what a file is ------------------------------------------------------------------------
@@ -120,15 +142,18 @@ def _encoding(r: Round, source: BallotFile, sample: bytes) -> str:
                          "(set ballots.encoding in the round file)", line=1)
 
 
-def _first_bad_line(source: BallotFile, encoding: str) -> int | None:
-    """Where decoding fails, to name the line in the error (only on the error path)."""
+def _first_bad_line(source: BallotFile, encoding: str, start: int = 0,
+                    end: int | None = None) -> int | None:
+    """Where decoding fails (counted from ``start``), to name the line in the error."""
     decoder = codecs.getincrementaldecoder(encoding)()
     with open(source.path, "rb") as f:
-        for number, raw in enumerate(f, start=1):
-            try:
-                decoder.decode(raw)
-            except UnicodeDecodeError:
-                return number
+        f.seek(start)
+        data = f.read() if end is None else f.read(end - start)
+    for number, raw in enumerate(data.splitlines(keepends=True), start=1):
+        try:
+            decoder.decode(raw)
+        except UnicodeDecodeError:
+            return number
     return None
 
 
@@ -186,73 +211,176 @@ def _missing_message(missing: list[str], header: list[str], delimiter: str) -> s
 # --- wide CSV ---------------------------------------------------------------------------------
 
 
-def _csv_batches(r: Round, codes: MarkCodes, source: BallotFile) -> Iterator[Batch]:
+def _csv_batches(r: Round, codes: MarkCodes, source: BallotFile,
+                 prepare: Prepare | None) -> Iterator[Batch]:
     with open(source.path, "rb") as f:
         sample = f.read(1 << 16)
     encoding = _encoding(r, source, sample)
     source.encoding = encoding
     header = _header(source, sample, encoding, r.ballots.delimiter)
     cols = _columns(r, source, header)
-    types = {c: _DICT for c in cols.units.values()}
-    types[cols.stratum] = _DICT
-    if cols.form:
-        types[cols.form] = _DICT
-    types[cols.sheet] = pa.string()
+    plan = _Plan(r, codes, cols, encoding, _raw_header(sample, encoding, r.ballots.delimiter), prepare)
+    ranges = _byte_ranges(source, encoding)
+    if len(ranges) == 1:
+        yield from _range_batches(plan, source, source, 0, ranges[0][1])
+    else:
+        yield from _parallel_batches(plan, source, ranges)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What every byte range of one CSV file is read with."""
+
+    r: Round
+    codes: MarkCodes
+    cols: _Columns
+    encoding: str
+    raw_header: list[str]
+    prepare: Prepare | None
+
+    def options(self, first: bool, on_invalid_row: Any) -> dict[str, Any]:
+        cols, b = self.cols, self.r.ballots
+        types = {c: pa.string() for c in cols.units.values()}  # decoded by MarkCodes.columns
+        types[cols.stratum] = _DICT
+        if cols.form:
+            types[cols.form] = _DICT
+        types[cols.sheet] = pa.string()
+        # use_threads=False: only then does pyarrow give a malformed row its line number
+        read = pacsv.ReadOptions(block_size=BLOCK_SIZE, encoding=self.encoding, use_threads=False,
+                                 column_names=None if first else self.raw_header)
+        parse = pacsv.ParseOptions(delimiter=b.delimiter, ignore_empty_lines=False,
+                                   invalid_row_handler=on_invalid_row)
+        convert = pacsv.ConvertOptions(column_types=types, include_columns=list(types),
+                                       strings_can_be_null=False, quoted_strings_can_be_null=False)
+        return {"read_options": read, "parse_options": parse, "convert_options": convert}
+
+
+def _byte_ranges(source: BallotFile, encoding: str) -> list[tuple[int, int]]:
+    """Where to cut a large file for parallel readers: after a newline, every RANGE_BYTES.
+
+    Only UTF-8 files without quote characters are cut (a quoted field may hold a
+    newline, and then a cut could fall inside it); anything else is one range.
+    """
+    size = source.path.stat().st_size
+    if size < 2 * RANGE_BYTES or encoding != "utf-8":
+        return [(0, size)]
+    cuts = [0]
+    with open(source.path, "rb") as f:
+        data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        try:
+            if data.find(b'"') >= 0:
+                return [(0, size)]
+            while cuts[-1] + RANGE_BYTES < size:
+                newline = data.find(b"\n", cuts[-1] + RANGE_BYTES)
+                if newline < 0 or newline + 1 >= size:
+                    break
+                cuts.append(newline + 1)
+        finally:
+            data.close()
+    return list(zip(cuts, cuts[1:] + [size], strict=True))
+
+
+def _range_batches(plan: _Plan, source: BallotFile, part: BallotFile, start: int,
+                   end: int) -> Iterator[Batch]:
+    """The batches of bytes ``start..end`` of a file; lines are counted from the range's
+    first line as line 1 (line 2 after the header in the first range)."""
+    first = start == 0
 
     def on_invalid_row(row: Any) -> str:
-        source.malformed.append((row.number or 0, row.text))
+        part.malformed.append((row.number or 0, row.text))
         return "skip"
 
-    # use_threads=False: only then does pyarrow give a malformed row its line number
-    read_options = pacsv.ReadOptions(block_size=BLOCK_SIZE, encoding=encoding, use_threads=False)
-    parse_options = pacsv.ParseOptions(delimiter=r.ballots.delimiter, ignore_empty_lines=False,
-                                       invalid_row_handler=on_invalid_row)
-    convert_options = pacsv.ConvertOptions(column_types=types, include_columns=list(types),
-                                           strings_can_be_null=False,
-                                           quoted_strings_can_be_null=False)
     rows_done = 0
+    first_line = 2 if first else 1
     with open(source.path, "rb") as raw:
-        stream = io.BufferedReader(_Counting(raw, source), buffer_size=BLOCK_SIZE)
+        raw.seek(start)
+        stream = io.BufferedReader(_Counting(raw, source, part, end - start), buffer_size=BLOCK_SIZE)
         try:
-            reader = pacsv.open_csv(stream, read_options=read_options,
-                                    parse_options=parse_options, convert_options=convert_options)
+            reader = pacsv.open_csv(stream, **plan.options(first, on_invalid_row))
             for record in reader:
-                lines = _lines(rows_done, len(record), source.malformed)
+                lines = _lines(rows_done, len(record), part.malformed, first_line)
                 rows_done += len(record)
-                batch = _wide_batch(r, codes, source, cols, record, lines)
+                batch = _wide_batch(plan.r, plan.codes, part, plan.cols, record, lines)
                 if batch is not None:
+                    if plan.prepare is not None:
+                        plan.prepare(batch)
                     yield batch
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-            raise _read_error(source, encoding, exc) from None
+            raise _read_error(part, plan.encoding, exc, start, end) from None
+
+
+def _parallel_batches(plan: _Plan, source: BallotFile,
+                      ranges: list[tuple[int, int]]) -> Iterator[Batch]:
+    """Read byte ranges in READERS threads (pyarrow and numpy release the GIL), and hand
+    their batches on in file order, so the count is exactly the sequential one.
+
+    At most READERS ranges are read or held at once, so memory is bounded by the range
+    size, not the file. Lines, malformed rows and errors are shifted from each range's
+    own numbering to the file's by the newlines of the ranges before it.
+    """
+
+    def read(start: int, end: int) -> tuple[list[Batch], BallotFile]:
+        part = BallotFile(source.path, source.display, source.index)
+        return list(_range_batches(plan, source, part, start, end)), part
+
+    todo = iter(ranges)
+    offset = 0
+    with ThreadPoolExecutor(READERS) as pool:
+        pending = deque(pool.submit(read, *span) for span in islice(todo, READERS))
+        while pending:
+            try:
+                batches, part = pending.popleft().result()
+            except PingyiError as error:
+                raise _shifted(error, offset) from None
+            pending.extend(pool.submit(read, *span) for span in islice(todo, 1))
+            source.malformed.extend((line + offset, text) for line, text in part.malformed)
+            source.empty_lines += part.empty_lines
+            for batch in batches:
+                batch.lines += offset
+                yield batch
+            offset += part.newlines
+
+
+def _shifted(error: PingyiError, offset: int) -> PingyiError:
+    return PingyiError([dataclasses.replace(p, line=p.line + offset) if p.line is not None else p
+                        for p in error.problems], error.exit_code)
 
 
 def _header(source: BallotFile, sample: bytes, encoding: str, delimiter: str) -> list[str]:
+    names = _raw_header(sample, encoding, delimiter)
+    if not "".join(names).strip():
+        raise source.problem("empty_file", "has no header row", line=1)
+    return [h.strip() for h in names]
+
+
+def _raw_header(sample: bytes, encoding: str, delimiter: str) -> list[str]:
+    """The header's names as pyarrow reads them (not stripped): later ranges are given
+    these, since they do not start with the header."""
     text = sample.decode(encoding, errors="ignore").lstrip("\ufeff")
     first = text.splitlines()[0] if text else ""
-    if not first.strip():
-        raise source.problem("empty_file", "has no header row", line=1)
-    return [h.strip() for h in next(csv.reader([first], delimiter=delimiter))]
+    return next(csv.reader([first], delimiter=delimiter)) if first else [""]
 
 
-def _read_error(source: BallotFile, encoding: str, exc: Exception) -> PingyiError:
+def _read_error(source: BallotFile, encoding: str, exc: Exception, start: int = 0,
+                end: int | None = None) -> PingyiError:
     message = str(exc)
     if isinstance(exc, UnicodeDecodeError) or "UTF8" in message or "utf-8" in message.lower():
-        line = _first_bad_line(source, encoding)
+        line = _first_bad_line(source, encoding, start, end)
         other = "gb18030" if encoding.startswith("utf") else "utf-8"
         return source.problem("encoding", f"bytes that are not {encoding} "
                               f"(set ballots.encoding: {other} if the file is {other})", line=line)
     return source.problem("unreadable", f"cannot be read as CSV: {message.splitlines()[0]}")
 
 
-def _lines(done: int, n: int, malformed: list[tuple[int, str]]) -> np.ndarray:
-    """Lines of rows ``done .. done+n`` (row 0 is line 2), past any skipped malformed rows."""
+def _lines(done: int, n: int, malformed: list[tuple[int, str]], first_line: int = 2) -> np.ndarray:
+    """Lines of rows ``done .. done+n`` (row 0 is ``first_line``), past skipped malformed rows."""
     rows = np.arange(done, done + n, dtype=np.int64)
-    lines = rows + 2
+    lines = rows + first_line
     if not malformed:
         return lines
     skipped = np.sort(np.array([line for line, _ in malformed], dtype=np.int64))
-    while True:  # each row's line is its index + 2 + the skipped lines before it
-        moved = rows + 2 + np.searchsorted(skipped, lines, side="right")
+    while True:  # each row's line is its index + first_line + the skipped lines before it
+        moved = rows + first_line + np.searchsorted(skipped, lines, side="right")
         if np.array_equal(moved, lines):
             return lines
         lines = moved
@@ -277,9 +405,12 @@ def _wide_batch(r: Round, codes: MarkCodes, source: BallotFile, cols: _Columns,
     if isinstance(sheet, pa.ChunkedArray):
         sheet = sheet.combine_chunks()
     marks = np.full((n, len(r.units)), codes.blank, dtype=np.int8)
-    for unit, name in cols.units.items():
-        column = _dict_column(record.column(name))
-        marks[:, unit] = _indices(column, codes.lookup(column.dictionary.to_pylist()))
+    present = list(cols.units)
+    decoded = codes.columns([record.column(cols.units[u]) for u in present])
+    if len(present) == len(r.units) and present == list(range(len(r.units))):
+        marks = decoded
+    else:
+        marks[:, present] = decoded
     stratum_col = _dict_column(record.column(cols.stratum))
     stratum = _indices(stratum_col, _index_lookup(stratum_col, [s.id for s in r.strata]))
     form_col = _dict_column(record.column(cols.form)) if cols.form else None

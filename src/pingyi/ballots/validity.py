@@ -42,19 +42,24 @@ def row_reasons(r: Round, codes: MarkCodes, on_form: np.ndarray, batch: Batch) -
          Reason.missing_sheet_id)
     mark(batch.stratum < 0, Reason.unknown_stratum)
     mark(batch.form < 0, Reason.unknown_form)
-    rated = on_form[np.maximum(batch.form, 0)]
-    if batch.missing_units:
-        mark(rated[:, list(batch.missing_units)].any(axis=1), Reason.missing_column)
     marks = batch.marks
-    off_form = ~rated & (marks != codes.blank)
-    mark(off_form.any(axis=1), Reason.off_form_mark)
-    rated_count = rated.sum(axis=1)
-    blanks = ((marks == codes.blank) & rated).sum(axis=1)
+    if on_form.all() and not batch.missing_units:  # every unit rated: skip (rows, units) masks
+        rated_count = np.full(n, marks.shape[1], dtype=np.int64)
+        blanks = np.count_nonzero(marks == codes.blank, axis=1)
+        invalid_of = lambda: np.count_nonzero(marks == codes.invalid, axis=1)  # noqa: E731
+    else:
+        rated = on_form[np.maximum(batch.form, 0)]
+        if batch.missing_units:
+            mark(rated[:, list(batch.missing_units)].any(axis=1), Reason.missing_column)
+        mark((~rated & (marks != codes.blank)).any(axis=1), Reason.off_form_mark)
+        rated_count = rated.sum(axis=1)
+        blanks = ((marks == codes.blank) & rated).sum(axis=1)
+        invalid_of = lambda: ((marks == codes.invalid) & rated).sum(axis=1)  # noqa: E731
     if r.sheets.invalid_if_all_blank:
         mark(blanks == rated_count, Reason.all_blank)
     share = r.sheets.invalid_if_invalid_marks_over
     if share is not None:
-        invalid = ((marks == codes.invalid) & rated).sum(axis=1)
+        invalid = invalid_of()
         # invalid / rated > p/q  <=>  invalid * q > p * rated  (exact, in integers)
         mark(invalid * share.denominator > share.numerator * rated_count, Reason.too_many_invalid)
     return reason

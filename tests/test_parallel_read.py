@@ -1,0 +1,83 @@
+"""Large files are read in byte ranges by parallel threads (ballots.read.RANGE_BYTES);
+the count, the rejects and every line number must be exactly the sequential ones."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pingyi.ballots import read
+from pingyi.ballots.count import read_ballots
+from pingyi.errors import PingyiError
+from pingyi.round.load import load_round
+
+ROUND = """\
+round: p
+extends: qianren-2-1-0
+categories: [{id: c, name: 类}]
+strata: [{id: s1, name: 一}, {id: s2, name: 二}]
+units: [{id: u, name: 甲, category: c}, {id: v, name: 乙, category: c}]
+"""
+
+
+def _both(round_path, ballots, monkeypatch):
+    r = load_round(round_path)
+    monkeypatch.setattr(read, "RANGE_BYTES", 1 << 40)
+    sequential = read_ballots(r, [ballots])
+    monkeypatch.setattr(read, "RANGE_BYTES", 64)
+    parallel = read_ballots(r, [ballots])
+    return sequential, parallel
+
+
+def test_ranges_give_the_sequential_count_rejects_and_lines(write, monkeypatch):
+    rows = [f"S{i},s{1 + i % 2},{'ABC'[i % 3]},{'CBA'[i % 3]}" for i in range(60)]
+    rows[10] = "S10,s1,A"  # malformed: one field short
+    rows[20] = ""  # an empty line
+    rows[30] = "S3,s2,A,C"  # identical re-scan of S3
+    rows[40] = "S4,s2,C,C"  # conflicts with S4 (s1,B,B)
+    rows[50] = "S50,s1,,"  # all blank
+    path = write("ballots.csv", "sheet,stratum,u,v\n" + "\n".join(rows) + "\n")
+    sequential, parallel = _both(write("round.yaml", ROUND), path, monkeypatch)
+    assert len(read._byte_ranges(parallel.files[0], "utf-8")) >= 10
+    assert np.array_equal(sequential.counts, parallel.counts)
+    assert parallel.rejects == sequential.rejects
+    assert [(j.line, j.reason) for j in parallel.rejects] == [
+        (6, "conflicting_duplicate"), (12, "malformed_row"), (32, "duplicate"),
+        (42, "conflicting_duplicate"), (52, "all_blank")]
+    assert parallel.files[0].empty_lines == sequential.files[0].empty_lines == 1
+    assert parallel.read == sequential.read == 59  # 60 lines, one of them empty
+
+
+def test_an_error_in_a_later_range_names_the_files_line(write, monkeypatch):
+    rows = [f"S{i},s1,A,B" for i in range(40)] + ["合计,,40,40"]
+    path = write("ballots.csv", "sheet,stratum,u,v\n" + "\n".join(rows) + "\n")
+    monkeypatch.setattr(read, "RANGE_BYTES", 64)
+    with pytest.raises(PingyiError) as caught:
+        read_ballots(load_round(write("round.yaml", ROUND)), [path])
+    assert caught.value.problems[0].as_tuple() == ("" + str(path), 42, "", "total_row")
+
+
+def test_quoted_files_are_never_cut(write):
+    path = write("ballots.csv", 'sheet,stratum,u,v\n"S1",s1,A,B\n' * 100)
+    source = read.BallotFile(path, "ballots.csv", 0)
+    assert read._byte_ranges(source, "utf-8") == [(0, path.stat().st_size)]
+
+
+marks = st.sampled_from(["A", "B", "C", "", "AB", " A"])
+
+
+@settings(max_examples=30, deadline=None)
+@given(rows=st.lists(st.tuples(st.integers(0, 25), st.sampled_from(["s1", "s2", "s9"]), marks, marks),
+                     min_size=1, max_size=80))
+def test_parallel_equals_sequential_on_random_sheets(tmp_path_factory, rows):
+    folder = tmp_path_factory.mktemp("p")
+    (folder / "round.yaml").write_text(ROUND, encoding="utf-8")
+    path = folder / "b.csv"
+    path.write_text("sheet,stratum,u,v\n" + "".join(f"S{i},{s},{a},{b}\n" for i, s, a, b in rows),
+                    encoding="utf-8")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        sequential, parallel = _both(folder / "round.yaml", path, monkeypatch)
+    assert np.array_equal(sequential.counts, parallel.counts)
+    assert parallel.rejects == sequential.rejects
