@@ -81,3 +81,21 @@ def test_parallel_equals_sequential_on_random_sheets(tmp_path_factory, rows):
         sequential, parallel = _both(folder / "round.yaml", path, monkeypatch)
     assert np.array_equal(sequential.counts, parallel.counts)
     assert parallel.rejects == sequential.rejects
+
+
+def test_cells_of_any_length_decode_like_their_text(write):
+    """One-byte cells go through a byte table; longer ones are keyed by their first seven
+    bytes and length, so two long texts that share seven bytes must still differ."""
+    import pyarrow as pa
+
+    from pingyi.ballots.marks import mark_codes
+
+    r = load_round(write("round.yaml", ROUND + 'ballots:\n  marks: {"1": A, "√": B}\n'
+                         "  blank_codes: [未填写的选项]\n"))
+    codes = mark_codes(r)
+    cells = ["A", "", " B ", "√", "1", "未填写的选项", "未填写的选择", "AB", "C"]
+    column = pa.array(cells)
+    decoded = codes.columns([column, column.slice(0)])
+    expected = [codes.code(c) for c in cells]
+    assert decoded[:, 0].tolist() == decoded[:, 1].tolist() == expected
+    assert expected == [0, codes.blank, 1, 1, 0, codes.blank, codes.invalid, codes.invalid, 2]

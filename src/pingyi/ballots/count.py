@@ -195,8 +195,8 @@ class _Counter:
         ids = hashing.hash_strings(batch.sheet)
         content = hashing.combine(hashing.start(len(batch)), batch.stratum)
         content = hashing.combine(content, batch.form)
-        for unit in range(batch.marks.shape[1]):
-            content = hashing.combine(content, batch.marks[:, unit])
+        for word in hashing.words(batch.marks).T:
+            content = hashing.combine(content, word)
         return ids, content
 
     def _bins(self, batch: Batch, rows: np.ndarray) -> _Bins:

@@ -39,9 +39,23 @@ def hash_strings(array: pa.Array) -> np.ndarray:
 
 
 def combine(h: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Fold one more small-integer column into running row hashes."""
+    """Fold one more integer column into running row hashes.
+
+    Each step is a bijection of the running hash for a given value (xor, then a multiply
+    by an odd prime modulo 2^64), so rows that differ in one column never collide.
+    """
     with np.errstate(over="ignore"):
         return (h ^ (values.astype(np.uint64) + np.uint64(1))) * FNV_PRIME
+
+
+def words(marks: np.ndarray) -> np.ndarray:
+    """The rows of an int8 (rows, units) array as 64-bit words (rows, ceil(units / 8)),
+    zero-padded, so a row's marks are hashed eight at a time."""
+    rows, units = marks.shape
+    width = -(-units // 8) * 8
+    padded = np.zeros((rows, width), dtype=np.int8)
+    padded[:, :units] = marks
+    return padded.view(np.uint64)
 
 
 def start(n: int) -> np.ndarray:

@@ -16,7 +16,6 @@ import pyarrow as pa
 
 from pingyi.round.models import Round
 
-
 COLUMN_GROUP = 32  # unit columns decoded together
 
 
@@ -101,13 +100,14 @@ class MarkCodes:
             keys |= byte.astype(np.uint64) << np.uint64(8 * position)
         distinct, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
         table = np.empty(len(distinct), dtype=np.int8)
+        def text(row: int) -> str:
+            return bytes(data[starts[row]:starts[row] + lengths[row]]).decode("utf-8", "replace")
+
         for i, row in enumerate(first):
-            text = bytes(data[starts[row]:starts[row] + lengths[row]]).decode("utf-8", "replace")
-            table[i] = self.code(text)
+            table[i] = self.code(text(row))
         codes = table[inverse]
-        over = np.nonzero(lengths > 7)[0]  # keys hold 7 bytes: decode longer cells one by one
-        for row in over:
-            codes[row] = self.code(bytes(data[starts[row]:starts[row] + lengths[row]]).decode("utf-8", "replace"))
+        for row in np.nonzero(lengths > 7)[0]:  # keys hold 7 bytes: longer cells one by one
+            codes[row] = self.code(text(row))
         return codes
 
     def byte_table(self) -> np.ndarray:

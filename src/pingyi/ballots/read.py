@@ -34,7 +34,7 @@ from pingyi.errors import PingyiError, Problem
 from pingyi.round.models import Round
 
 BLOCK_SIZE = 4 << 20
-RANGE_BYTES = 16 << 20  # a large UTF-8 file is cut into ranges of this size …
+RANGE_BYTES = 8 << 20  # a large UTF-8 file is cut into ranges of this size …
 READERS = 2  # … read by this many threads
 XLSX_BATCH = 20_000
 TOTAL_WORDS = ("合计", "总计", "小计", "total", "sum")
