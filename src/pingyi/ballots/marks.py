@@ -85,10 +85,12 @@ class MarkCodes:
         bounds = np.stack(offsets)
         starts, lengths = bounds[:, :-1], np.diff(bounds, axis=1)
         codes = self.byte_table()[data[starts] & 0x7F]
-        codes[lengths == 0] = self.blank
-        longer = np.nonzero(lengths > 1)
-        if len(longer[0]):
-            codes[longer] = self._long_codes(data, starts[longer].astype(np.int64), lengths[longer])
+        np.putmask(codes, lengths == 0, self.blank)
+        longer = np.flatnonzero(lengths > 1)
+        if len(longer):
+            flat_starts, flat_lengths = starts.ravel(), lengths.ravel()
+            codes.ravel()[longer] = self._long_codes(data, flat_starts[longer].astype(np.int64),
+                                                     flat_lengths[longer])
         return codes
 
     def _long_codes(self, data: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
