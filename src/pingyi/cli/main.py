@@ -52,9 +52,9 @@ def cli(debug: bool) -> None:
 
 
 def _register() -> None:
-    from pingyi.cli import check, init, rank, schemes, simulate, tally, verify
+    from pingyi.cli import check, feedback, init, rank, schemes, simulate, tally, verify
 
-    for module in (tally, rank, check, schemes, init, simulate, verify):
+    for module in (tally, rank, check, feedback, schemes, init, simulate, verify):
         cli.add_command(module.command)
 
 

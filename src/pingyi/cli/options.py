@@ -29,3 +29,9 @@ def quiet_option(function: F) -> F:
     """``--quiet``: no progress bar and no summary on stderr."""
     return click.option("--quiet", "-q", is_flag=True, help="No progress or notes on stderr.")(
         function)
+
+
+def lang_option(function: F) -> F:
+    """``--lang zh|en``: headings and words of human outputs (machine files stay English)."""
+    return click.option("--lang", type=click.Choice(("zh", "en")), default="zh", show_default=True,
+                        help="Language of headings in human outputs.")(function)

@@ -34,13 +34,16 @@ def emit(rows: Sequence[dict[str, Any]], columns: Sequence[Column], fmt: str,
 def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column],
                 title: str | None = None) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=title, title_justify="left", show_lines=False)
+    table = Table(title=escape(title) if title else None, title_justify="left", show_lines=False)
     for _, heading in columns:
         table.add_column(heading)
-    for row in rows:
-        table.add_row(*(_cell(row.get(key)) for key, _ in columns))
+    for row in rows:  # text from inputs is escaped: a unit named "[red]" stays a name
+        table.add_row(*(value if isinstance(value, Text) else escape(_cell(value))
+                        for value in (row.get(key) for key, _ in columns)))
     Console(soft_wrap=False).print(table)
 
 

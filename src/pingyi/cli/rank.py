@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import click
 
-from pingyi.cli.options import format_option, results_option
+from pingyi.cli.options import format_option, lang_option, results_option
 
 
 @click.command(name="rank")
 @click.option("--category", "-c", "category_id", required=True, help="Category id, e.g. local.")
 @results_option
 @format_option
-def command(category_id: str, results_dir: str, fmt: str) -> None:
+@lang_option
+def command(category_id: str, results_dir: str, fmt: str, lang: str) -> None:
     """Print one category's ranking from a results directory written by 'pingyi tally'.
 
     Example:
@@ -22,4 +23,4 @@ def command(category_id: str, results_dir: str, fmt: str) -> None:
     from pingyi.results.read import category_of, read_results
 
     document = read_results(results_dir)
-    show_category(document, category_of(document, category_id, results_dir), fmt)
+    show_category(document, category_of(document, category_id, results_dir), fmt, lang)

@@ -1,24 +1,46 @@
 """A category's ranking as people and scripts see it, drawn from results.json's data.
 
 ``pingyi tally`` and ``pingyi rank`` print the same rows, so they share this module.
+People get a table with coloured flags, a one-line summary and the award lists with
+their reasons, in Chinese or English (``--lang``); scripts get csv or json, in English.
 """
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 import click
 
 from pingyi.cli.output import emit, emit_json, print_table
+from pingyi.numbers import show, show_percent
+from pingyi.report.i18n import flag_word, word
 
-FLAG_WORDS = {"winner": "优胜", "last_place": "末位", "rectification": "整改", "veto": "否决",
-              "tie": "并列"}
-COLUMNS = [("rank", "名次"), ("name", "单位"), ("id", "unit"), ("shown_score", "得分"),
-           ("satisfaction", "满意率"), ("valid", "有效票"), ("flags", "标记")]
+FLAG_STYLES = {"winner": "bold green", "last_place": "bold red", "rectification": "yellow",
+               "veto": "magenta", "tie": "cyan"}
 MACHINE_COLUMNS = [(key, key) for key in ("category", "rank", "unit", "name", "score",
                                            "satisfaction_rate", "valid", "flags")]
-LISTS = [("winners", "优胜单位", "winner"), ("last_place", "末位单位", "last_place"),
-         ("rectification", "重点整改单位", "rectification")]
+LISTS = [("winners", "winner"), ("last_place", "last_place"), ("rectification", "rectification")]
+
+
+def _columns(lang: str) -> list[tuple[str, str]]:
+    return [("rank", word("rank", lang)), ("name", word("unit", lang)), ("id", word("unit_id", lang)),
+            ("shown_score", word("score", lang)), ("satisfaction", word("rate", lang)),
+            ("valid", word("valid", lang)), ("flags", word("flags", lang))]
+
+
+def _decimal(exact: str, document: dict[str, Any], rate_places: int | None = None) -> str:
+    """A score as the round shows it (its precision and rounding); with ``rate_places``, a
+    0–1 rate with that many places beyond its percentage precision, as scores.csv has it."""
+    shown = document["precision"]
+    places = shown["score"] if rate_places is None else shown["satisfaction_percent"] + rate_places
+    return show(Fraction(exact), places, shown["rounding"])
+
+
+def _percent(exact: str, document: dict[str, Any]) -> str:
+    """A rate as the round shows percentages (its precision and rounding)."""
+    shown = document["precision"]
+    return show_percent(Fraction(exact), shown["satisfaction_percent"], shown["rounding"])
 
 
 def category_rows(document: dict[str, Any], category: dict[str, Any]) -> list[dict[str, Any]]:
@@ -27,42 +49,20 @@ def category_rows(document: dict[str, Any], category: dict[str, Any]) -> list[di
     rows = []
     for unit_id in category["units"]:
         u = units[unit_id]
-        rate = u["satisfaction_rate"]
+        rate = u["satisfaction_rate_exact"]
+        score = u["score_exact"]
         rows.append({
             "category": u["category"], "rank": u["rank"], "id": u["id"], "name": u["name"],
-            "score": u["score"], "satisfaction_rate": rate, "valid": u["valid"],
-            "shown_score": None if u["score_exact"] is None else _decimal(u["score_exact"], document),
-            "shown_rate": None if rate is None else _decimal(u["satisfaction_rate_exact"], document, 2),
-            "satisfaction": None if rate is None else _percent(u["satisfaction_rate_exact"], document),
-            "flags": u["flags"],
+            "valid": u["valid"], "flags": u["flags"],
+            "shown_score": None if score is None else _decimal(score, document),
+            "shown_rate": None if rate is None else _decimal(rate, document, 2),
+            "satisfaction": None if rate is None else _percent(rate, document),
         })
     return rows
 
 
-def _decimal(exact: str, document: dict[str, Any], rate_places: int | None = None) -> str:
-    """A score as the round shows it (its precision and rounding); with ``rate_places``, a
-    0–1 rate with that many places beyond its percentage precision, as scores.csv has it."""
-    from fractions import Fraction
-
-    from pingyi.numbers import show
-
-    shown = document["precision"]
-    places = shown["score"] if rate_places is None else shown["satisfaction_percent"] + rate_places
-    return show(Fraction(exact), places, shown["rounding"])
-
-
-def _percent(exact: str, document: dict[str, Any]) -> str:
-    """A rate as the round shows percentages (its precision and rounding)."""
-    from fractions import Fraction
-
-    from pingyi.numbers import show_percent
-
-    shown = document["precision"]
-    return show_percent(Fraction(exact), shown["satisfaction_percent"], shown["rounding"])
-
-
-def show_category(document: dict[str, Any], category: dict[str, Any], fmt: str) -> None:
-    """One category: its table and, for people, its award lists with the reasons."""
+def show_category(document: dict[str, Any], category: dict[str, Any], fmt: str, lang: str = "zh") -> None:
+    """One category: its table and, for people, its summary and award lists with reasons."""
     rows = category_rows(document, category)
     if fmt == "json":
         units = {u["id"]: u for u in document["units"]}
@@ -72,32 +72,49 @@ def show_category(document: dict[str, Any], category: dict[str, Any], fmt: str) 
         emit([{**row, "unit": row["id"], "score": row["shown_score"], "satisfaction_rate": row["shown_rate"],
                "flags": ";".join(row["flags"])} for row in rows], MACHINE_COLUMNS, fmt)
         return
-    table_rows = [{**row, "rank": "—" if row["rank"] is None else row["rank"],
-                   "flags": " ".join(FLAG_WORDS[f] for f in row["flags"])} for row in rows]
+    from rich.text import Text
+
+    def flags(names: list[str]) -> Text:
+        return Text(" ").join(Text(flag_word(f, lang), style=FLAG_STYLES[f]) for f in names)
+
+    table_rows = [{**row, "rank": "—" if row["rank"] is None else row["rank"], "flags": flags(row["flags"])}
+                  for row in rows]
+    print_table(table_rows, _columns(lang), title=f"{category['name']} ({category['id']})")
+    click.echo(summary_line(document, category, lang))
+    if category["ranked"]:
+        _lists(document, category, lang)
+
+
+def summary_line(document: dict[str, Any], category: dict[str, Any], lang: str) -> str:
+    """``地方管理部门: 45 个单位，优胜 5，末位 1，整改 15，总体满意率 90.32%``."""
+    parts = [f"{len(category['units'])} {word('units_word', lang)}"]
+    if category["ranked"]:
+        parts += [f"{word(key, lang)} {len(category[key])}" for key, _ in LISTS]
+    else:
+        parts.append(word("not_ranked", lang))
     rate = category["satisfaction_rate_exact"]
-    heading = (f"{category['name']} ({category['id']}): {len(rows)} 个单位"
-               + ("" if rate is None else f"，总体满意率 {_percent(rate, document)}"))
-    print_table(table_rows, COLUMNS, title=heading)
-    if not category["ranked"]:
-        click.echo("  (不排名 not ranked)")
-        return
+    if rate is not None:
+        parts.append(f"{word('overall_rate', lang)} {_percent(rate, document)}")
+    separator = "，" if lang == "zh" else ", "
+    return f"{category['name']}: {separator.join(parts)}"
+
+
+def _lists(document: dict[str, Any], category: dict[str, Any], lang: str) -> None:
     units = {u["id"]: u for u in document["units"]}
-    for key, label, flag in LISTS:
+    for key, flag in LISTS:
         ids = category[key]
         if not ids and key != "winners":
             continue
-        names = "、".join(units[i]["name"] for i in ids) or "无"
-        click.echo(f"  {label}: {names}")
+        names = "、".join(units[i]["name"] for i in ids) or word("none", lang)
+        click.echo(f"  {word(key, lang)}: {names}")
         if flag != "winner":
             for i in ids:
                 click.echo(f"    - {units[i]['name']}: {units[i]['reasons'].get(flag, '')}")
     if category["winners_tie_at_cutoff"]:
-        click.echo(f"  注意: 优胜名额线上并列，{len(category['winners'])} 个单位入选 "
-                   f"(名额 {category['winners_allowed']})")
+        click.echo(f"  ! {word('winners', lang)}: {len(category['winners'])} > {category['winners_allowed']} "
+                   f"({word('tie', lang)})")
     for unit_id in category["units"]:
-        u = units[unit_id]
-        for flag in ("veto",):
-            if flag in u["flags"]:
-                click.echo(f"  {u['name']}: {u['reasons'][flag]}")
-        if "escalation" in u["reasons"]:
-            click.echo(f"  {u['name']}: {u['reasons']['escalation']}")
+        reasons = units[unit_id]["reasons"]
+        for key in ("veto", "escalation"):
+            if key in reasons:
+                click.echo(f"  {units[unit_id]['name']}: {reasons[key]}")

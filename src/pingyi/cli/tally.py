@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from pingyi.cli.options import format_option, quiet_option
+from pingyi.cli.options import format_option, lang_option, quiet_option
 from pingyi.errors import EXIT_CHECK_FAILED
 
 
@@ -19,14 +19,16 @@ from pingyi.errors import EXIT_CHECK_FAILED
 @click.option("--strict", is_flag=True,
               help="Exit 1 and write nothing when a check fails (quota missed, conflicting sheets).")
 @format_option
+@lang_option
 @quiet_option
 def command(round_file: str, ballots: tuple[str, ...], output: str, strict: bool, fmt: str,
-            quiet: bool) -> None:
+            lang: str, quiet: bool) -> None:
     """Count, score and rank a round; print each category; write the results directory.
 
     BALLOTS are one or more CSV/XLSX files, or a quoted glob like 'ballots/*.csv'. The
-    results directory (results.json, scores.csv, strata.csv, rejects.csv, manifest.json)
-    is replaced only when the whole run succeeds. --format csv prints scores.csv and
+    results directory (results.json, scores.csv, strata.csv, rejects.csv, report.xlsx,
+    manifest.json) is replaced only when the whole run succeeds; --lang sets the language
+    of the tables and of report.xlsx. --format csv prints scores.csv and
     --format json prints results.json on stdout.
 
     Exit codes: 0 done; 1 the round is void (more sheets counted than issued), or a check
@@ -45,7 +47,7 @@ def command(round_file: str, ballots: tuple[str, ...], output: str, strict: bool
 
     files = ballot_args.expand(ballots)
     with progress_bar("reading ballots", quiet) as progress:
-        outcome = build.build(round_file, files, progress)
+        outcome = build.build(round_file, files, progress, lang)
     for failure in outcome.failures + outcome.result.warnings:
         click.echo(f"warning: {failure}", err=True)
     for void in outcome.void:
@@ -57,7 +59,8 @@ def command(round_file: str, ballots: tuple[str, ...], output: str, strict: bool
         raise SystemExit(EXIT_CHECK_FAILED)
     target = Path(output)
     inputs = manifest.round_inputs(outcome.round, round_file, files)
-    record = manifest.make_manifest(target, inputs, outcome.files, ["pingyi", *sys.argv[1:]])
+    record = manifest.make_manifest(target, inputs, outcome.files, ["pingyi", *sys.argv[1:]],
+                                    {"lang": lang})
     write_directory(target, {**outcome.files, "manifest.json": dumps(record)})
     document = outcome.document
     if fmt == "json":
@@ -67,7 +70,7 @@ def command(round_file: str, ballots: tuple[str, ...], output: str, strict: bool
     else:
         click.echo(f"{document['title']} ({document['round']})")
         for category in document["categories"]:
-            show_category(document, category, "table")
+            show_category(document, category, "table", lang)
         sheets = document["sheets"]
         reasons = ", ".join(f"{k} {v}" for k, v in sheets["rejected_by_reason"].items()) or "none"
         click.echo(f"sheets: read {sheets['read']} = counted {sheets['counted']} + rejected "

@@ -14,6 +14,7 @@ from pingyi.ballots.count import BallotCounts, Progress, read_ballots
 from pingyi.engine.result import TallyResult
 from pingyi.engine.tally import tally
 from pingyi.report.ballots import ballot_summary
+from pingyi.report.workbook import report_workbook
 from pingyi.results import document as doc
 from pingyi.results.tables import rejects_csv, scores_csv, strata_csv
 from pingyi.round.load import load_round
@@ -33,8 +34,10 @@ class Outcome:
     void: list[str]  # reasons the round is void whatever the options
 
 
-def build(round_file: str, ballots: list[tuple[Path, str]], progress: Progress | None = None) -> Outcome:
-    """Load, count, tally and render; ``ballots`` are (path, name shown in rejects.csv)."""
+def build(round_file: str, ballots: list[tuple[Path, str]], progress: Progress | None = None,
+          lang: str = "zh") -> Outcome:
+    """Load, count, tally and render; ``ballots`` are (path, name shown in rejects.csv);
+    ``lang`` is the language of report.xlsx."""
     r = load_round(round_file)
     counts = read_ballots(r, [p for p, _ in ballots], progress, displays=[d for _, d in ballots])
     summary = ballot_summary(counts)
@@ -45,5 +48,6 @@ def build(round_file: str, ballots: list[tuple[Path, str]], progress: Progress |
         "scores.csv": scores_csv(document),
         "strata.csv": strata_csv(document),
         "rejects.csv": rejects_csv(counts.rejects),
+        "report.xlsx": report_workbook(document, counts.rejects, lang),
     }
     return Outcome(r, counts, result, document, files, summary["failures"], summary["void"])

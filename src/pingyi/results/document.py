@@ -16,6 +16,7 @@ from typing import Any
 from pingyi import __version__
 from pingyi.ballots.count import BallotCounts
 from pingyi.ballots.quotas import quota_status
+from pingyi.engine.opinions import Opinion, class_order, read_opinions
 from pingyi.engine.result import CategoryResult, TallyResult, UnitResult
 from pingyi.engine.score import Tallied
 from pingyi.numbers import plain, show
@@ -56,12 +57,21 @@ def number(text: str | None) -> float | int | None:
 def results_document(counts: BallotCounts, result: TallyResult, failures: list[str]) -> dict[str, Any]:
     r = counts.round
     numbers = Numbers(r)
+    opinions, opinion_warnings = read_opinions(r)
     document: dict[str, Any] = {
         "format_version": FORMAT_VERSION,
         "round": r.round,
         "title": r.title or r.round,
+        "date": r.date,
         "scheme": r.scheme,
         "pingyi_version": __version__,
+        "scale": {"options": [{"code": o.code, "label": o.label, "value": plain(o.value),
+                               "satisfied": o.satisfied, "valid": o.valid} for o in r.scale.options],
+                  "blank": {"label": r.scale.blank.label, "value": plain(r.scale.blank.value),
+                            "valid": r.scale.blank.valid}},
+        "rectification": (None if r.awards.rectification is None else
+                          {"below": str(r.awards.rectification.below),
+                           "measure": r.awards.rectification.measure}),
         "precision": {"score": r.scoring.precision, "satisfaction_percent": r.satisfaction.precision,
                       "rounding": r.scoring.rounding},
         "sheets": {"read": counts.read, "counted": counts.counted, "rejected": counts.rejected,
@@ -77,12 +87,27 @@ def results_document(counts: BallotCounts, result: TallyResult, failures: list[s
         "satisfaction_rate_formed": r.satisfaction.overall,
         "rules": describe_rules(r),
         "failures": failures,
-        "warnings": result.warnings,
+        "warnings": result.warnings + opinion_warnings,
         "previous": result.previous,
         "units": [unit_document(r, numbers, counts.codes.names, u) for u in result.units],
         "categories": [category_document(numbers, c) for c in result.categories],
     }
+    if r.opinions is not None:
+        document["opinion_classes"] = class_order(r.opinions)
+        for unit in document["units"]:
+            unit["opinions"] = opinions_document(r, [o for o in opinions if o.unit == unit["id"]])
     return document
+
+
+def opinions_document(r: Round, opinions: list[Opinion]) -> dict[str, Any]:
+    """A unit's opinions: how many, per class, and each one (file order)."""
+    assert r.opinions is not None
+    by_class = {label: 0 for label in class_order(r.opinions)}
+    for opinion in opinions:
+        by_class[opinion.opinion_class] += 1
+    return {"count": len(opinions), "by_class": by_class,
+            "items": [{"class": o.opinion_class, "text": o.text, "stratum": o.stratum, "sheet": o.sheet}
+                      for o in opinions]}
 
 
 def tallied_document(numbers: Numbers, names: tuple[str, ...], t: Tallied) -> dict[str, Any]:

@@ -52,6 +52,8 @@ def round_inputs(r: Round, round_file: str, ballots: list[tuple[Path, str]]) -> 
             inputs.append(Input(role, path, os.path.relpath(path)))
     if r.adjustments:
         inputs.append(Input("adjustments", (r.base_dir / r.adjustments).resolve(), r.adjustments))
+    if r.opinions:
+        inputs.append(Input("opinions", (r.base_dir / r.opinions.file).resolve(), r.opinions.file))
     if r.previous:
         inputs.append(Input("previous", (r.base_dir / r.previous / "results.json").resolve(),
                             f"{r.previous}/results.json"))
@@ -76,11 +78,14 @@ def resolve_stored(text: str, results_dir: Path) -> Path:
 
 
 def make_manifest(results_dir: Path, inputs: list[Input], outputs: dict[str, bytes],
-                  command: list[str]) -> dict[str, Any]:
+                  command: list[str], options: dict[str, Any]) -> dict[str, Any]:
+    """``options`` are those that change an output's bytes (the report's language), so
+    ``pingyi verify`` can run the same tally."""
     return {
         "format_version": 1,
         "pingyi_version": __version__,
         "command": command,
+        "options": options,
         "created": datetime.now(UTC).replace(microsecond=0).isoformat(),
         "inputs": [{"role": i.role, "path": stored_path(i.path, results_dir), "given": i.display,
                     "bytes": i.path.stat().st_size, "sha256": file_sha256(i.path)} for i in inputs],

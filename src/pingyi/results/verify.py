@@ -39,7 +39,8 @@ def verify(results_dir: str | Path) -> Verification:
     round_input = next(i for i in record["inputs"] if i["role"] == "round")
     ballots = [(_resolve(directory, i), i["given"]) for i in record["inputs"] if i["role"] == "ballots"]
     try:
-        outcome = build.build(str(_resolve(directory, round_input)), ballots)
+        lang = record.get("options", {}).get("lang", "zh")
+        outcome = build.build(str(_resolve(directory, round_input)), ballots, lang=lang)
     except PingyiError as error:
         report.differences.extend(f"the tally fails now: {p}" for p in error.problems)
         return report

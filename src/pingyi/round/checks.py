@@ -68,6 +68,10 @@ def cross_check(values: dict[str, Any], doc: Located, display: str, base_dir: Pa
     _check_composite(report, values)
     for key in ("adjustments", "previous"):
         _check_path(report, key, values.get(key), base_dir)
+    opinions = values.get("opinions")
+    if opinions is not None and not (base_dir / opinions.file).is_file():
+        report.add(("opinions", "file"), "file_not_found",
+                   f"file '{opinions.file}' not found (looked in {base_dir / opinions.file})")
     return report.problems
 
 

@@ -285,6 +285,14 @@ class Escalation(Section):
     consecutive_last_place: int = Field(2, ge=2)
 
 
+class Opinions(Section):
+    """Written opinions (seed 000: 表四/表五 typed in, classified, fed back to each unit)."""
+
+    file: str
+    classes: dict[str, list[str]] = Field({}, description="class label -> keywords; first match wins")
+    other: str = "其他"
+
+
 class Ballots(Section):
     """How the scanned files are laid out; column names and mark codes of the reader."""
 
@@ -311,6 +319,7 @@ class Round(Section):
 
     round: Id
     title: str | None = None
+    date: str | None = None
     scheme: str | None = None
     scale: Scale
     scoring: Scoring = Scoring()
@@ -328,6 +337,7 @@ class Round(Section):
     composite: Composite | None = None
     movement: Movement | None = None
     escalation: Escalation | None = None
+    opinions: Opinions | None = None
     ballots: Ballots = Ballots()
 
     _base_dir: Path = PrivateAttr(default_factory=Path)

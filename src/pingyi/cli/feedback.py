@@ -1,0 +1,45 @@
+"""``pingyi feedback``: one workbook per unit, from a results directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from pingyi.cli.options import lang_option, quiet_option, results_option
+
+
+@click.command(name="feedback")
+@results_option
+@click.option("-o", "--output", "output", type=click.Path(file_okay=False), default="feedback",
+              show_default=True, help="Folder to write the workbooks to.")
+@click.option("--unit", "unit_ids", multiple=True, help="Only this unit (by id); may be repeated.")
+@lang_option
+@quiet_option
+def command(results_dir: str, output: str, unit_ids: tuple[str, ...], lang: str, quiet: bool) -> None:
+    """Write one feedback workbook per unit: its score, rank in its category, satisfaction
+    rate, marks by stratum, movement, the rules it met or missed, and its opinions.
+
+    File names come from the units' names (e.g. 市委办公室.xlsx).
+
+    Example:
+
+        pingyi feedback --results pingyi-results -o feedback --unit swbgs
+    """
+    from pingyi.errors import PingyiError, Problem
+    from pingyi.report.feedback import feedback_workbooks
+    from pingyi.results.read import read_results
+
+    document = read_results(results_dir)
+    known = {u["id"] for u in document["units"]}
+    unknown = [u for u in unit_ids if u not in known]
+    if unknown:
+        raise PingyiError([Problem(f"{results_dir}/results.json", None, "unit", "unknown_unit",
+                                   f"no unit '{u}' in this result") for u in unknown])
+    folder = Path(output)
+    folder.mkdir(parents=True, exist_ok=True)
+    books = feedback_workbooks(document, list(unit_ids) or None, lang)
+    for name, data in books.items():
+        (folder / name).write_bytes(data)
+    if not quiet:
+        click.echo(f"wrote {len(books)} workbooks to {folder}/", err=True)

@@ -1,0 +1,149 @@
+"""Feedback workbooks: one per unit, what the appraisal office sends each department
+(seed 000: 评议结果和意见建议反馈给各被评议单位).
+
+Each holds the unit's score, its rank in its category, its satisfaction rate, its marks
+by stratum, its rank movement, the rules it met or missed, and its written opinions
+grouped by class. Built from a results directory alone.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from pingyi.numbers import show, show_percent
+from pingyi.report.i18n import flag_word, word
+from pingyi.report.sheets import bold, fit_columns, for_print, put, table, workbook_bytes
+from pingyi.report.values import Figures
+
+UNSAFE_IN_NAMES = '<>:"/\\|?*'
+
+
+def file_name(name: str, unit_id: str, taken: set[str]) -> str:
+    """A file name from the unit's name (characters no file system takes replaced),
+    made unique with the unit id when two units share a name."""
+    clean = "".join("_" if ch in UNSAFE_IN_NAMES or ord(ch) < 32 else ch for ch in name).strip(" .")
+    candidate = f"{clean or unit_id}.xlsx"
+    if candidate in taken:
+        candidate = f"{clean}-{unit_id}.xlsx"
+    taken.add(candidate)
+    return candidate
+
+
+def feedback_workbooks(document: dict[str, Any], unit_ids: list[str] | None = None,
+                       lang: str = "zh") -> dict[str, bytes]:
+    """File name → workbook bytes, for the given units (default: all, in round order)."""
+    taken: set[str] = set()
+    chosen = unit_ids or [u["id"] for u in document["units"]]
+    units = {u["id"]: u for u in document["units"]}
+    return {file_name(units[i]["name"], i, taken): unit_workbook(document, i, lang) for i in chosen}
+
+
+def unit_workbook(document: dict[str, Any], unit_id: str, lang: str = "zh") -> bytes:
+    figures = Figures(document)
+    unit = figures.units[unit_id]
+    category = next(c for c in document["categories"] if c["id"] == unit["category"])
+    wb = Workbook()
+    ws = wb.active
+    ws.title = word("feedback", lang)[:31]
+    put(ws, 1, 1, f"{document['title']} {word('feedback', lang)}")
+    bold(ws, 1, 1, size=14)
+    row = _standing(ws, 3, document, figures, unit, category, lang)
+    row = _rules(ws, row + 1, document, unit, category, lang)
+    row = _by_stratum(ws, row + 1, document, figures, unit, lang)
+    if "opinions" in unit:
+        _opinions(ws, row + 1, document, unit, lang)
+    fit_columns(ws, maximum=36, skip_rows=1)
+    for_print(ws, title=f"{document['title']} {unit['name']}")
+    return workbook_bytes(wb)
+
+
+def _standing(ws: Worksheet, top: int, document: dict[str, Any], figures: Figures, unit: dict[str, Any],
+              category: dict[str, Any], lang: str) -> int:
+    ranked = [i for i in category["units"] if figures.units[i]["rank"] is not None]
+    of_units = word("of_units", lang, n=len(ranked))
+    rank = (f"{word('rank_in_category', lang, rank=unit['rank'])}（{of_units}）"
+            if unit["rank"] is not None else word("not_ranked", lang))
+    flags = "、".join(flag_word(f, lang) for f in unit["flags"]) or word("none", lang)
+    facts: list[tuple[str, Any, str | None]] = [
+        (word("unit", lang), unit["name"], None),
+        (word("category", lang), category["name"], None),
+        (word("score", lang), figures.score(unit["score_exact"]), figures.score_format),
+        (word("rank", lang), rank, None),
+        (word("rate", lang), figures.rate(unit["satisfaction_rate_exact"]), figures.rate_format),
+        (word("valid", lang), unit["valid"], None),
+        (word("flags", lang), flags, None),
+    ]
+    if "previous_rank" in unit:
+        facts += [(word("previous_rank", lang), unit["previous_rank"], None),
+                  (word("rank_change", lang), unit["rank_change"], None),
+                  (word("bonus", lang), unit["bonus"], None),
+                  (word("bonus_reason", lang),
+                   unit.get("bonus_reason") or unit.get("movement_note") or "", None)]
+    for i, (label, value, number_format) in enumerate(facts, start=top):
+        put(ws, i, 1, label)
+        bold(ws, i, 1)
+        put(ws, i, 2, value, number_format)
+    return top + len(facts)
+
+
+def _rules(ws: Worksheet, top: int, document: dict[str, Any], unit: dict[str, Any],
+           category: dict[str, Any], lang: str) -> int:
+    """Each rule of the round the unit met or missed, in words."""
+    lines = []
+    if category["winners_allowed"] and unit["rank"] is not None:
+        won = "winner" in unit["flags"]
+        why = unit["reasons"].get("winner") or f"{word('winners', lang)} ≤ {category['winners_allowed']}"
+        if "veto" in unit["reasons"]:
+            why += f"，{unit['reasons']['veto']}"
+        lines.append((word("winners", lang), word("reached" if won else "missed", lang), why))
+    rule = document.get("rectification")
+    if rule is not None and unit["rank"] is not None:
+        below = Fraction(rule["below"])
+        precision = document["precision"]
+        if rule["measure"] == "satisfaction_rate" and unit["satisfaction_rate_exact"] is not None:
+            value = Fraction(unit["satisfaction_rate_exact"])
+            text = f"{show_percent(value, precision['satisfaction_percent'])} ≥ {show_percent(below, 0)}"
+        elif unit["score_exact"] is not None:
+            value = Fraction(unit["score_exact"])
+            text = f"{show(value, precision['score'])} ≥ {show(below, 0)}"
+        else:
+            value, text = below, ""
+        met = value >= below
+        lines.append((word("rectification", lang), word("reached" if met else "missed", lang),
+                      unit["reasons"].get("rectification", text)))
+    if "last_place" in unit["flags"]:
+        lines.append((word("last_place", lang), word("last_place_flag", lang), unit["reasons"]["last_place"]))
+    if "escalation" in unit["reasons"]:
+        lines.append((word("escalation", lang), "", unit["reasons"]["escalation"]))
+    if not lines:
+        return top
+    return table(ws, top, [word("thresholds", lang), "", word("reasons", lang)], lines)
+
+
+def _by_stratum(ws: Worksheet, top: int, document: dict[str, Any], figures: Figures, unit: dict[str, Any],
+                lang: str) -> int:
+    options = document["scale"]["options"]
+    names = {s["id"]: s["name"] for s in document["strata"]}
+    headers = [word("stratum", lang), *(o["label"] for o in options), document["scale"]["blank"]["label"],
+               word("invalid", lang), word("valid", lang), word("score", lang), word("rate", lang)]
+    rows = [[names[sid], *(t["counts"][o["code"]] for o in options), t["counts"]["blank"],
+             t["counts"]["invalid"], t["valid"], figures.score(t["score_exact"]),
+             figures.rate(t["satisfaction_rate_exact"])] for sid, t in unit["strata"].items()]
+    formats = [None] * (len(headers) - 2) + [figures.score_format, figures.rate_format]
+    return table(ws, top, headers, rows, formats)
+
+
+def _opinions(ws: Worksheet, top: int, document: dict[str, Any], unit: dict[str, Any], lang: str) -> int:
+    opinions = unit["opinions"]
+    put(ws, top, 1, f"{word('opinions', lang)}（{opinions['count']}）")
+    bold(ws, top, 1)
+    rows = []
+    for label in document["opinion_classes"]:
+        items = [item for item in opinions["items"] if item["class"] == label]
+        for i, item in enumerate(items):
+            rows.append([f"{label}（{len(items)}）" if i == 0 else "", item["text"], item["stratum"]])
+    return table(ws, top + 1, [word("opinion_class", lang), word("text", lang), word("stratum", lang)], rows)

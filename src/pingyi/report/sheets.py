@@ -1,0 +1,149 @@
+"""Writing worksheets people print: text that stays text, widths that fit Chinese, A4
+landscape, frozen headers, highlighted rows, and a workbook whose bytes depend only on
+its content (fixed timestamps), so report.xlsx is as reproducible as results.json.
+"""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+import zipfile
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+FIXED_TIME = datetime(2000, 1, 1)
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+FLAG_FILLS = {  # the first flag of a row in this order colours it
+    "last_place": PatternFill("solid", fgColor="F8CBAD"),
+    "rectification": PatternFill("solid", fgColor="FFE699"),
+    "veto": PatternFill("solid", fgColor="D9D9D9"),
+    "winner": PatternFill("solid", fgColor="C6EFCE"),
+}
+
+
+def put(ws: Worksheet, row: int, column: int, value: Any, number_format: str | None = None) -> None:
+    """Write one cell; text from inputs is always stored as text, never as a formula."""
+    cell = ws.cell(row=row, column=column)
+    if isinstance(value, str):
+        cell.value = value
+        cell.data_type = "s"
+        if value.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+    if number_format and not isinstance(value, str) and value is not None:
+        cell.number_format = number_format
+
+
+def bold(ws: Worksheet, row: int, column: int, size: float | None = None) -> None:
+    ws.cell(row=row, column=column).font = Font(bold=True, size=size)
+
+
+def table(ws: Worksheet, top: int, headers: Sequence[str], rows: Sequence[Sequence[Any]],
+          formats: Sequence[str | None] | None = None,
+          fills: Sequence[PatternFill | None] | None = None) -> int:
+    """A header row and rows from ``top``; returns the next free row."""
+    for column, heading in enumerate(headers, start=1):
+        put(ws, top, column, heading)
+        cell = ws.cell(row=top, column=column)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for i, values in enumerate(rows, start=top + 1):
+        fill = fills[i - top - 1] if fills else None
+        for column, value in enumerate(values, start=1):
+            put(ws, i, column, value, formats[column - 1] if formats else None)
+            if fill is not None:
+                ws.cell(row=i, column=column).fill = fill
+    return top + len(rows) + 1
+
+
+def display_width(value: Any) -> int:
+    """Columns a value takes on screen: CJK characters count two."""
+    text = "" if value is None else str(value)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def fit_columns(ws: Worksheet, minimum: int = 6, maximum: int = 60, skip_rows: int = 0) -> None:
+    """Widths that fit each column's widest text; text wider than ``maximum`` wraps.
+    The first ``skip_rows`` rows (a title) overflow to the right instead."""
+    widths: dict[int, int] = {}
+    for row in ws.iter_rows(min_row=skip_rows + 1):
+        for cell in row:
+            if cell.value is not None:
+                widths[cell.column] = max(widths.get(cell.column, 0), display_width(cell.value))
+    for column, width in widths.items():
+        ws.column_dimensions[get_column_letter(column)].width = min(max(width + 2, minimum), maximum)
+    for row in ws.iter_rows(min_row=skip_rows + 1):
+        for cell in row:
+            if isinstance(cell.value, str) and display_width(cell.value) + 2 > maximum:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def for_print(ws: Worksheet, header_row: int | None = None, title: str | None = None) -> None:
+    """A4 landscape, fit to one page wide, the header row frozen and repeated on each page."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    if header_row is not None:
+        ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+        ws.print_title_rows = f"{header_row}:{header_row}"
+    if title:
+        ws.oddHeader.center.text = title.replace("&", "&&")
+    ws.oddFooter.center.text = "&P / &N"
+
+
+def flag_fill(flags: Sequence[str]) -> PatternFill | None:
+    for flag, fill in FLAG_FILLS.items():
+        if flag in flags:
+            return fill
+    return None
+
+
+def sheet_title(text: str, taken: set[str]) -> str:
+    """A worksheet name Excel accepts (≤ 31 characters, none of []:*?/\\), unique."""
+    clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in text)[:31] or "sheet"
+    name, n = clean, 2
+    while name in taken:
+        suffix = f"({n})"
+        name, n = clean[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(name)
+    return name
+
+
+class _FixedTimeZip(zipfile.ZipFile):
+    """A zip whose entries all carry one fixed time, so equal content gives equal bytes."""
+
+    def writestr(self, zinfo_or_arcname: Any, data: Any, compress_type: Any = None,
+                 compresslevel: Any = None) -> None:
+        if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
+            zinfo_or_arcname = zipfile.ZipInfo(zinfo_or_arcname, date_time=ZIP_TIME)
+            zinfo_or_arcname.compress_type = zipfile.ZIP_DEFLATED
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write(self, filename: Any, arcname: Any = None, compress_type: Any = None,
+              compresslevel: Any = None) -> None:
+        with open(filename, "rb") as f:
+            self.writestr(arcname or str(filename), f.read())
+
+
+def workbook_bytes(wb: Workbook) -> bytes:
+    """The workbook as xlsx bytes that depend only on its content."""
+    wb.properties.created = wb.properties.modified = FIXED_TIME
+    wb.properties.creator = "pingyi"
+    buffer = io.BytesIO()
+    archive = _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+    ExcelWriter(wb, archive).save()
+    return buffer.getvalue()
