@@ -80,11 +80,11 @@ def _summary(ws: Worksheet, document: dict[str, Any], figures: Figures, lang: st
         fills = [None if q["met"] else flag_fill(["last_place"]) for q in document["quotas"]]
         row = table(ws, row + 1, [word(k, lang) for k in ("quota", "count", "share", "required", "met")],
                     quota_rows, [None, None, figures.rate_format, None, None], fills)
-    put(ws, row + 1, 1, word("rules", lang))
+    fit_columns(ws, maximum=40, skip_rows=1)
+    put(ws, row + 1, 1, word("rules", lang))  # after fitting: a rule overflows to the right
     bold(ws, row + 1, 1)
     for i, rule in enumerate(document["rules"], start=row + 2):
         put(ws, i, 1, rule)
-    fit_columns(ws, maximum=40, skip_rows=1)
     for_print(ws, title=document["title"])
 
 
