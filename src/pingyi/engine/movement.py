@@ -2,7 +2,7 @@
 
 Seed 000 (奖惩兑现): 被评为作风建设先进单位的 +10 分；向前移 5 位以上且移位最多的前两个
 单位享受先进单位待遇；其余向前移 5 位以上的 +5 分；向前移 1~4 位的 +3 分. pingyi reads
-this as follows, all stated in docs/round-file.md:
+this as follows, all stated in docs/results.md:
 
 * Movement is compared within a category (ranks are per category); a unit whose
   category changed, or that is new, has no rank change and is reported as such.
