@@ -40,7 +40,7 @@ def test_ranges_give_the_sequential_count_rejects_and_lines(write, monkeypatch):
     rows[50] = "S50,s1,,"  # all blank
     path = write("ballots.csv", "sheet,stratum,u,v\n" + "\n".join(rows) + "\n")
     sequential, parallel = _both(write("round.yaml", ROUND), path, monkeypatch)
-    assert len(read._byte_ranges(parallel.files[0], "utf-8")) >= 10
+    assert len(read._byte_ranges(parallel.files[0], "utf-8", False)) >= 10
     assert np.array_equal(sequential.counts, parallel.counts)
     assert parallel.rejects == sequential.rejects
     assert [(j.line, j.reason) for j in parallel.rejects] == [
@@ -62,7 +62,8 @@ def test_an_error_in_a_later_range_names_the_files_line(write, monkeypatch):
 def test_quoted_files_are_never_cut(write):
     path = write("ballots.csv", 'sheet,stratum,u,v\n"S1",s1,A,B\n' * 100)
     source = read.BallotFile(path, "ballots.csv", 0)
-    assert read._byte_ranges(source, "utf-8") == [(0, path.stat().st_size)]
+    assert read._has_quotes(source)
+    assert read._byte_ranges(source, "utf-8", True) == [(0, path.stat().st_size)]
 
 
 marks = st.sampled_from(["A", "B", "C", "", "AB", " A"])
