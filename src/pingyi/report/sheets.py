@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 FORMULA_STARTS = ("=", "+", "-", "@")
+LINE_HEIGHT = 15  # points, one line of 11-point text
 FIXED_TIME = datetime(2000, 1, 1)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 HEADER_FONT = Font(bold=True)
@@ -85,8 +86,12 @@ def fit_columns(ws: Worksheet, minimum: int = 6, maximum: int = 60, skip_rows: i
         ws.column_dimensions[get_column_letter(column)].width = min(max(width + 2, minimum), maximum)
     for row in ws.iter_rows(min_row=skip_rows + 1):
         for cell in row:
-            if isinstance(cell.value, str) and display_width(cell.value) + 2 > maximum:
+            width = display_width(cell.value) if isinstance(cell.value, str) else 0
+            if width + 2 > maximum:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
+                lines = -(-width // (maximum - 2))  # a wrapped cell's row grows to show it all
+                height = ws.row_dimensions[cell.row].height or LINE_HEIGHT
+                ws.row_dimensions[cell.row].height = max(height, LINE_HEIGHT * lines)
 
 
 def for_print(ws: Worksheet, header_row: int | None = None, title: str | None = None) -> None:
