@@ -100,3 +100,15 @@ def test_cells_of_any_length_decode_like_their_text(write):
     expected = [codes.code(c) for c in cells]
     assert decoded[:, 0].tolist() == decoded[:, 1].tolist() == expected
     assert expected == [0, codes.blank, 1, 1, 0, codes.blank, codes.invalid, codes.invalid, 2]
+
+
+def test_undecodable_bytes_in_a_later_range_name_the_files_line(write, monkeypatch):
+    rows = [f"S{i},s1,A,B" for i in range(40)]
+    data = ("sheet,stratum,u,v\n" + "\n".join(rows) + "\n").encode() + b"S40,s1,\xff,B\n"
+    path = write("ballots.csv", data)
+    monkeypatch.setattr(read, "RANGE_BYTES", 64)
+    r = load_round(write("round.yaml", ROUND + "ballots: {encoding: utf-8}\n"))
+    assert len(read._byte_ranges(read.BallotFile(path, "b", 0), "utf-8", False)) > 5
+    with pytest.raises(PingyiError) as caught:
+        read_ballots(r, [path])
+    assert caught.value.problems[0].as_tuple() == (str(path), 42, "", "encoding")

@@ -6,8 +6,9 @@ number is rounded (half-up unless the scheme says truncate) only when it is show
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal
+from typing import Any, Literal
 
 Rounding = Literal["half_up", "truncate"]
 
@@ -45,3 +46,31 @@ def plain(value: Fraction) -> str:
         if (value * 10**places).denominator == 1:
             return show(value, places)
     return str(value)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """How a round shows its figures: decimals of a score and of a percentage, and the
+    rounding. Every output (files, tables, workbooks) shows figures through this."""
+
+    score_places: int
+    percent_places: int
+    rounding: Rounding = "half_up"
+
+    @classmethod
+    def of_document(cls, document: dict[str, Any]) -> Shown:
+        """From results.json's ``precision``."""
+        precision = document["precision"]
+        return cls(precision["score"], precision["satisfaction_percent"], precision["rounding"])
+
+    def score(self, value: Fraction | str | None) -> str | None:
+        """A score (exact, or its fraction text) as decimal text: ``"2153.50"``."""
+        return None if value is None else show(Fraction(value), self.score_places, self.rounding)
+
+    def share(self, value: Fraction | str | None) -> str | None:
+        """A 0–1 rate as decimal text with two places more than its percentage: ``"0.8846"``."""
+        return None if value is None else show(Fraction(value), self.percent_places + 2, self.rounding)
+
+    def percent(self, value: Fraction | str | None) -> str | None:
+        """A 0–1 rate as a percentage: ``"88.46%"``."""
+        return None if value is None else show_percent(Fraction(value), self.percent_places, self.rounding)

@@ -148,12 +148,15 @@ def _first_bad_line(source: BallotFile, encoding: str, start: int = 0,
     decoder = codecs.getincrementaldecoder(encoding)()
     with open(source.path, "rb") as f:
         f.seek(start)
-        data = f.read() if end is None else f.read(end - start)
-    for number, raw in enumerate(data.splitlines(keepends=True), start=1):
-        try:
-            decoder.decode(raw)
-        except UnicodeDecodeError:
-            return number
+        position = start
+        for number, raw in enumerate(f, start=1):  # line by line: the file may be large
+            if end is not None and position >= end:
+                break
+            position += len(raw)
+            try:
+                decoder.decode(raw)
+            except UnicodeDecodeError:
+                return number
     return None
 
 

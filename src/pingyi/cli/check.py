@@ -21,7 +21,7 @@ QUOTA_COLUMNS = [("label", "quota"), ("count", "份数"), ("share", "占比"), (
 
 @click.command(name="check")
 @click.argument("round_file", type=click.Path(dir_okay=False))
-@click.argument("ballots", nargs=-1, type=click.Path(dir_okay=False))
+@click.argument("ballots", nargs=-1)
 @click.option("--strict", is_flag=True,
               help="Exit 1 when a check fails (quota missed, conflicting sheets).")
 @click.option("--rejects", "rejects_file", type=click.Path(dir_okay=False),
@@ -50,11 +50,13 @@ def command(round_file: str, ballots: tuple[str, ...], strict: bool, rejects_fil
     summary: dict[str, Any] = round_summary(r)
     if ballots:
         from pingyi.ballots.count import read_ballots
+        from pingyi.cli import ballot_args
         from pingyi.cli.progress import progress_bar
         from pingyi.report.ballots import ballot_summary
 
+        files = ballot_args.expand(ballots)
         with progress_bar("reading ballots", quiet) as progress:
-            counts = read_ballots(r, ballots, progress)
+            counts = read_ballots(r, [p for p, _ in files], progress, [d for _, d in files])
         summary["ballots"] = ballot_summary(counts)
         if rejects_file:
             from pingyi.results.tables import rejects_csv

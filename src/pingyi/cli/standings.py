@@ -7,13 +7,12 @@ their reasons, in Chinese or English (``--lang``); scripts get csv or json, in E
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Any
 
 import click
 
 from pingyi.cli.output import emit, emit_json, print_table
-from pingyi.numbers import show, show_percent
+from pingyi.numbers import Shown
 from pingyi.report.i18n import flag_word, word
 
 FLAG_STYLES = {"winner": "bold green", "last_place": "bold red", "rectification": "yellow",
@@ -29,34 +28,18 @@ def _columns(lang: str) -> list[tuple[str, str]]:
             ("valid", word("valid", lang)), ("flags", word("flags", lang))]
 
 
-def _decimal(exact: str, document: dict[str, Any], rate_places: int | None = None) -> str:
-    """A score as the round shows it (its precision and rounding); with ``rate_places``, a
-    0–1 rate with that many places beyond its percentage precision, as scores.csv has it."""
-    shown = document["precision"]
-    places = shown["score"] if rate_places is None else shown["satisfaction_percent"] + rate_places
-    return show(Fraction(exact), places, shown["rounding"])
-
-
-def _percent(exact: str, document: dict[str, Any]) -> str:
-    """A rate as the round shows percentages (its precision and rounding)."""
-    shown = document["precision"]
-    return show_percent(Fraction(exact), shown["satisfaction_percent"], shown["rounding"])
-
-
 def category_rows(document: dict[str, Any], category: dict[str, Any]) -> list[dict[str, Any]]:
     """The category's units in rank order, with their figures as the files show them."""
     units = {u["id"]: u for u in document["units"]}
+    shown = Shown.of_document(document)
     rows = []
     for unit_id in category["units"]:
         u = units[unit_id]
         rate = u["satisfaction_rate_exact"]
-        score = u["score_exact"]
         rows.append({
             "category": u["category"], "rank": u["rank"], "id": u["id"], "name": u["name"],
-            "valid": u["valid"], "flags": u["flags"],
-            "shown_score": None if score is None else _decimal(score, document),
-            "shown_rate": None if rate is None else _decimal(rate, document, 2),
-            "satisfaction": None if rate is None else _percent(rate, document),
+            "valid": u["valid"], "flags": u["flags"], "shown_score": shown.score(u["score_exact"]),
+            "shown_rate": shown.share(rate), "satisfaction": shown.percent(rate),
         })
     return rows
 
@@ -94,7 +77,7 @@ def summary_line(document: dict[str, Any], category: dict[str, Any], lang: str) 
         parts.append(word("not_ranked", lang))
     rate = category["satisfaction_rate_exact"]
     if rate is not None:
-        parts.append(f"{word('overall_rate', lang)} {_percent(rate, document)}")
+        parts.append(f"{word('overall_rate', lang)} {Shown.of_document(document).percent(rate)}")
     separator = "，" if lang == "zh" else ", "
     return f"{category['name']}: {separator.join(parts)}"
 

@@ -42,9 +42,10 @@ def _winners(r: Round, result: CategoryResult, ranked: list[UnitResult], keys: d
     ranks = competition_ranks([keys[u.id] for u in eligible])
     chosen = [(u, rank) for u, rank in zip(eligible, ranks, strict=True) if rank <= allowed]
     result.winners_tie_at_cutoff = len(chosen) > allowed
+    cutoff = max((rank for _, rank in chosen), default=0)
     for unit, rank in chosen:
         among = "" if rank == unit.rank else f"，非否决单位中第{rank}名"
-        tie = "（并列于名额线）" if result.winners_tie_at_cutoff and rank == chosen[-1][1] else ""
+        tie = "（并列于名额线）" if result.winners_tie_at_cutoff and rank == cutoff else ""
         unit.flag("winner", f"第{unit.rank}名{among}，优胜名额前{allowed}名{tie}")
         result.winners.append(unit.id)
 

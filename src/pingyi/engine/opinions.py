@@ -23,7 +23,6 @@ class Opinion:
     opinion_class: str
     stratum: str
     sheet: str
-    line: int
 
 
 def classify(rules: Opinions, text: str) -> str:
@@ -50,7 +49,7 @@ def read_opinions(r: Round) -> tuple[list[Opinion], list[str]]:
             empty += 1
         else:
             opinions.append(Opinion(unit, text, classify(r.opinions, text), cells.get("stratum", ""),
-                                    cells.get("sheet", ""), line))
+                                    cells.get("sheet", "")))
     if problems:
         raise PingyiError(problems)
     warnings = [f"{display}: {empty} rows without text skipped"] if empty else []

@@ -133,9 +133,3 @@ def _share(terms: list[tuple[Fraction, Fraction, int]]) -> Fraction:
     """Σ w × (numerator / denominator) / Σ w over the terms with a denominator."""
     present = [(w, num / den) for w, num, den in terms if den]
     return sum((w * q for w, q in present), Fraction(0)) / sum(w for w, _ in present)
-
-
-def score_units(r: Round, codes: MarkCodes, counts: np.ndarray) -> list[UnitScore]:
-    """Every unit's score, in the round file's unit order."""
-    scorer = Scorer(r, codes)
-    return [scorer.unit(counts[i]) for i in range(counts.shape[0])]

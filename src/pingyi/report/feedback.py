@@ -14,7 +14,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pingyi.numbers import show, show_percent
+from pingyi.numbers import Shown, plain
 from pingyi.report.i18n import flag_word, word
 from pingyi.report.sheets import bold, fit_columns, for_print, put, table, workbook_bytes
 from pingyi.report.values import Figures
@@ -102,19 +102,16 @@ def _rules(ws: Worksheet, top: int, document: dict[str, Any], unit: dict[str, An
         lines.append((word("winners", lang), word("reached" if won else "missed", lang), why))
     rule = document.get("rectification")
     if rule is not None and unit["rank"] is not None:
-        below = Fraction(rule["below"])
-        precision = document["precision"]
-        if rule["measure"] == "satisfaction_rate" and unit["satisfaction_rate_exact"] is not None:
-            value = Fraction(unit["satisfaction_rate_exact"])
-            text = f"{show_percent(value, precision['satisfaction_percent'])} ≥ {show_percent(below, 0)}"
-        elif unit["score_exact"] is not None:
-            value = Fraction(unit["score_exact"])
-            text = f"{show(value, precision['score'])} ≥ {show(below, 0)}"
-        else:
-            value, text = below, ""
-        met = value >= below
-        lines.append((word("rectification", lang), word("reached" if met else "missed", lang),
-                      unit["reasons"].get("rectification", text)))
+        below, shown = Fraction(rule["below"]), Shown.of_document(document)
+        by_rate = rule["measure"] == "satisfaction_rate"
+        exact = unit["satisfaction_rate_exact"] if by_rate else unit["score_exact"]
+        if exact is not None:
+            met = Fraction(exact) >= below
+            value = shown.percent(exact) if by_rate else shown.score(exact)
+            line = f"{plain(below * 100)}%" if by_rate else plain(below)
+            text = f"{value} {'≥' if met else '<'} {line}"
+            lines.append((word("rectification", lang), word("reached" if met else "missed", lang),
+                          unit["reasons"].get("rectification", text)))
     if "last_place" in unit["flags"]:
         lines.append((word("last_place", lang), word("last_place_flag", lang), unit["reasons"]["last_place"]))
     if "escalation" in unit["reasons"]:

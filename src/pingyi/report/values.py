@@ -6,27 +6,26 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from pingyi.numbers import rounded
+from pingyi.numbers import Shown
 
 
 class Figures:
     def __init__(self, document: dict[str, Any]) -> None:
-        shown = document["precision"]
-        self.score_places, self.rate_places = shown["score"], shown["satisfaction_percent"]
-        self.rounding = shown["rounding"]
-        self.score_format = "0" + ("." + "0" * self.score_places if self.score_places else "")
-        self.rate_format = "0" + ("." + "0" * self.rate_places if self.rate_places else "") + "%"
+        self.shown = Shown.of_document(document)
+        places = self.shown.score_places, self.shown.percent_places
+        self.score_format = "0" + ("." + "0" * places[0] if places[0] else "")
+        self.rate_format = "0" + ("." + "0" * places[1] if places[1] else "") + "%"
         self.units = {u["id"]: u for u in document["units"]}
         self.document = document
 
     def score(self, exact: str | None) -> float | None:
-        return None if exact is None else float(rounded(Fraction(exact), self.score_places, self.rounding))
+        text = self.shown.score(exact)
+        return None if text is None else float(text)
 
     def rate(self, exact: str | None) -> float | None:
         """A 0–1 rate rounded so that its percentage shows the scheme's decimals."""
-        if exact is None:
-            return None
-        return float(rounded(Fraction(exact), self.rate_places + 2, self.rounding))
+        text = self.shown.share(exact)
+        return None if text is None else float(text)
 
     def rate_threshold(self) -> float | None:
         rule = self.document.get("rectification")

@@ -19,27 +19,12 @@ from pingyi.ballots.quotas import quota_status
 from pingyi.engine.opinions import Opinion, class_order, read_opinions
 from pingyi.engine.result import CategoryResult, TallyResult, UnitResult
 from pingyi.engine.score import Tallied
-from pingyi.numbers import plain, show
+from pingyi.numbers import Shown, plain
 from pingyi.report.rules import describe_rules
 from pingyi.round.models import Round
 
 #: Bumped whenever a field of results.json changes meaning; scripts check it.
 FORMAT_VERSION = 1
-
-
-class Numbers:
-    """Rounds a round's scores and rates the way its scheme says, for files."""
-
-    def __init__(self, r: Round) -> None:
-        self.score_places = r.scoring.precision
-        self.rate_places = r.satisfaction.precision + 2  # a 0–1 rate shown as a percentage
-        self.rounding = r.scoring.rounding
-
-    def score(self, value: Fraction | None) -> str | None:
-        return None if value is None else show(value, self.score_places, self.rounding)
-
-    def rate(self, value: Fraction | None) -> str | None:
-        return None if value is None else show(value, self.rate_places, self.rounding)
 
 
 def exact(value: Fraction | None) -> str | None:
@@ -56,7 +41,7 @@ def number(text: str | None) -> float | int | None:
 
 def results_document(counts: BallotCounts, result: TallyResult, failures: list[str]) -> dict[str, Any]:
     r = counts.round
-    numbers = Numbers(r)
+    numbers = Shown(r.scoring.precision, r.satisfaction.precision, r.scoring.rounding)
     opinions, opinion_warnings = read_opinions(r)
     document: dict[str, Any] = {
         "format_version": FORMAT_VERSION,
@@ -72,8 +57,8 @@ def results_document(counts: BallotCounts, result: TallyResult, failures: list[s
         "rectification": (None if r.awards.rectification is None else
                           {"below": str(r.awards.rectification.below),
                            "measure": r.awards.rectification.measure}),
-        "precision": {"score": r.scoring.precision, "satisfaction_percent": r.satisfaction.precision,
-                      "rounding": r.scoring.rounding},
+        "precision": {"score": numbers.score_places, "satisfaction_percent": numbers.percent_places,
+                      "rounding": numbers.rounding},
         "sheets": {"read": counts.read, "counted": counts.counted, "rejected": counts.rejected,
                    "rejected_by_reason": counts.rejected_by_reason},
         "strata": [{"id": s.id, "name": s.name, "weight": plain(s.weight), "issued": s.issued,
@@ -82,7 +67,7 @@ def results_document(counts: BallotCounts, result: TallyResult, failures: list[s
         "quotas": [{"label": q.label, "strata": list(q.strata), "count": q.count,
                     "share_exact": str(q.share), "required": q.required, "met": q.met}
                    for q in quota_status(counts)],
-        "satisfaction_rate": number(numbers.rate(result.satisfaction_rate)),
+        "satisfaction_rate": number(numbers.share(result.satisfaction_rate)),
         "satisfaction_rate_exact": exact(result.satisfaction_rate),
         "satisfaction_rate_formed": r.satisfaction.overall,
         "rules": describe_rules(r),
@@ -110,18 +95,18 @@ def opinions_document(r: Round, opinions: list[Opinion]) -> dict[str, Any]:
                       for o in opinions]}
 
 
-def tallied_document(numbers: Numbers, names: tuple[str, ...], t: Tallied) -> dict[str, Any]:
+def tallied_document(numbers: Shown, names: tuple[str, ...], t: Tallied) -> dict[str, Any]:
     return {
         "counts": dict(zip(names, t.counts, strict=True)),
         "valid": t.valid,
         "score": number(numbers.score(t.score)),
         "score_exact": exact(t.score),
-        "satisfaction_rate": number(numbers.rate(t.satisfaction_rate)),
+        "satisfaction_rate": number(numbers.share(t.satisfaction_rate)),
         "satisfaction_rate_exact": exact(t.satisfaction_rate),
     }
 
 
-def unit_document(r: Round, numbers: Numbers, names: tuple[str, ...], u: UnitResult) -> dict[str, Any]:
+def unit_document(r: Round, numbers: Shown, names: tuple[str, ...], u: UnitResult) -> dict[str, Any]:
     doc: dict[str, Any] = {"id": u.id, "name": u.unit.name, "category": u.unit.category}
     doc.update(tallied_document(numbers, names, u.tallied))
     if r.composite is not None:
@@ -138,7 +123,7 @@ def unit_document(r: Round, numbers: Numbers, names: tuple[str, ...], u: UnitRes
     if r.previous is not None and u.movement is not None:
         m = u.movement
         doc.update({"previous_rank": m.previous_rank, "rank_change": m.rank_change,
-                    "movement_note": m.note, "bonus": number(plain_decimal(m.bonus)),
+                    "movement_note": m.note, "bonus": number(numbers.score(m.bonus)),
                     "bonus_exact": exact(m.bonus), "bonus_reason": m.bonus_reason})
     if r.escalation is not None and u.movement is not None:
         doc["last_place_streak"] = u.movement.last_place_streak
@@ -148,11 +133,7 @@ def unit_document(r: Round, numbers: Numbers, names: tuple[str, ...], u: UnitRes
     return doc
 
 
-def plain_decimal(value: Fraction) -> str:
-    return plain(value) if "/" not in plain(value) else show(value, 6)
-
-
-def category_document(numbers: Numbers, c: CategoryResult) -> dict[str, Any]:
+def category_document(numbers: Shown, c: CategoryResult) -> dict[str, Any]:
     return {
         "id": c.category.id,
         "name": c.category.name,
@@ -162,7 +143,7 @@ def category_document(numbers: Numbers, c: CategoryResult) -> dict[str, Any]:
         "winners_tie_at_cutoff": c.winners_tie_at_cutoff,
         "last_place": c.last_place,
         "rectification": c.rectification,
-        "satisfaction_rate": number(numbers.rate(c.satisfaction_rate)),
+        "satisfaction_rate": number(numbers.share(c.satisfaction_rate)),
         "satisfaction_rate_exact": exact(c.satisfaction_rate),
         "units": [u.id for u in c.units],
     }

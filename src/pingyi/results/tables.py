@@ -9,11 +9,10 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from fractions import Fraction
 from typing import Any
 
 from pingyi.ballots.count import Reject
-from pingyi.numbers import show
+from pingyi.numbers import Shown
 
 REJECT_FIELDS = ("file", "line", "sheet", "reason", "detail")
 NUMBER_FIELDS = ("score", "score_exact", "satisfaction_rate", "satisfaction_rate_exact")
@@ -31,11 +30,9 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
 def _shown(document: dict[str, Any], figures: dict[str, Any]) -> list[str | None]:
     """score, score_exact, satisfaction_rate, satisfaction_rate_exact as decimal text with
     the round's precision (the rate as a 0–1 share with two more places)."""
-    shown = document["precision"]
+    shown = Shown.of_document(document)
     score, rate = figures["score_exact"], figures["satisfaction_rate_exact"]
-    return [None if score is None else show(Fraction(score), shown["score"], shown["rounding"]), score,
-            None if rate is None else show(Fraction(rate), shown["satisfaction_percent"] + 2,
-                                           shown["rounding"]), rate]
+    return [shown.score(score), score, shown.share(rate), rate]
 
 
 def scores_csv(document: dict[str, Any]) -> bytes:
