@@ -39,8 +39,7 @@ def round_file() -> Path:
     lines += ["strata:"]
     lines += [f"  - {{id: s{i:02d}, name: 层面{i}, weight: {1 + i % 3}}}" for i in range(STRATA)]
     lines += ["units:"]
-    lines += [f"  - {{id: u{i:03d}, name: 单位{i}, category: {categories[i % 4]}}}"
-              for i in range(UNITS)]
+    lines += [f"  - {{id: u{i:03d}, name: 单位{i}, category: {categories[i % 4]}}}" for i in range(UNITS)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -48,8 +47,10 @@ def round_file() -> Path:
 def ballots(sheets: int, round_path: Path) -> Path:
     path = DATA / f"ballots-{sheets}.csv"
     if not path.exists():
-        subprocess.run(["pingyi", "simulate", str(round_path), "--sheets", str(sheets), "--seed", "1",
-                        "-o", str(path)], check=True)
+        subprocess.run(
+            ["pingyi", "simulate", str(round_path), "--sheets", str(sheets), "--seed", "1", "-o", str(path)],
+            check=True,
+        )
     return path
 
 
@@ -116,8 +117,10 @@ def main() -> None:
         for name, runs in times.items():
             seconds = statistics.median(r["seconds"] for r in runs)
             peak = statistics.median(r["peak_mb"] for r in runs)
-            print(f"{sheets:>9} {name:<12} {seconds:>8.2f} {sheets / seconds:>11,.0f} "
-                  f"{sheets * UNITS / seconds:>12,.0f} {peak:>8.0f}   ({size:.0f} MB file)")
+            print(
+                f"{sheets:>9} {name:<12} {seconds:>8.2f} {sheets / seconds:>11,.0f} "
+                f"{sheets * UNITS / seconds:>12,.0f} {peak:>8.0f}   ({size:.0f} MB file)"
+            )
 
 
 if __name__ == "__main__":

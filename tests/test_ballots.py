@@ -108,7 +108,11 @@ def test_wide_long_and_xlsx_give_identical_counts(round_, write, tmp_path):
 
 
 def test_column_map_and_mark_codes(write):
-    r = load_round(write("round.yaml", ROUND + """\
+    r = load_round(
+        write(
+            "round.yaml",
+            ROUND
+            + """\
 ballots:
   sheet_id: 编号
   stratum: 层面
@@ -116,28 +120,40 @@ ballots:
   marks: {"1": A, "2": B, "3": C, "√": A}
   blank_codes: ["-"]
   invalid_codes: [">"]
-"""))
-    c = read_ballots(r, [write("b.csv", "编号,层面,Q1,Q2,Q3,timestamp\n1,企业,1,2,3,x\n"
-                                         "2,群众,√,-,>,y\n")])
+""",
+        )
+    )
+    c = read_ballots(r, [write("b.csv", "编号,层面,Q1,Q2,Q3,timestamp\n1,企业,1,2,3,x\n2,群众,√,-,>,y\n")])
     assert counts_of(c, 0) == [[1, 0, 0, 0, 0], [1, 0, 0, 0, 0]]
     assert counts_of(c, 1) == [[0, 1, 0, 0, 0], [0, 0, 0, 1, 0]]
     assert counts_of(c, 2) == [[0, 0, 1, 0, 0], [0, 0, 0, 0, 1]]
     assert c.files[0].unused_columns == ["timestamp"]
 
 
-FORMS = ROUND + """\
+FORMS = (
+    ROUND
+    + """\
 forms:
   表一: [a, b]
   表二: [c]
 ballots: {form: form}
 """
+)
 
 
 def test_forms_decide_which_units_a_sheet_rates(write):
     r = load_round(write("round.yaml", FORMS))
-    c = read_ballots(r, [write("b.csv", "sheet,stratum,form,a,b,c\n"
-                                        "1,企业,表一,A,,\n2,企业,表二,,,B\n3,企业,表二,A,,B\n"
-                                        "4,企业,表三,A,A,A\n")])
+    c = read_ballots(
+        r,
+        [
+            write(
+                "b.csv",
+                "sheet,stratum,form,a,b,c\n"
+                "1,企业,表一,A,,\n2,企业,表二,,,B\n3,企业,表二,A,,B\n"
+                "4,企业,表三,A,A,A\n",
+            )
+        ],
+    )
     assert counts_of(c, 0)[0] == [1, 0, 0, 0, 0]
     assert counts_of(c, 1)[0] == [0, 0, 0, 1, 0]  # on 表一 and left empty: a blank
     assert counts_of(c, 2)[0] == [0, 1, 0, 0, 0]  # only sheet 2 rates c
@@ -147,16 +163,19 @@ def test_forms_decide_which_units_a_sheet_rates(write):
 
 def test_every_reject_reason_with_file_and_line(write):
     r = load_round(write("round.yaml", ROUND + "sheets: {invalid_if_invalid_marks_over: 0.5}\n"))
-    first = write("one.csv", "sheet,stratum,a,b,c\n"
-                             "1,企业,A,A,A\n"      # 2 counted
-                             ",企业,A,A,A\n"       # 3 missing_sheet_id
-                             "3,官员,A,A,A\n"      # 4 unknown_stratum
-                             "4,企业,,,\n"         # 5 all_blank
-                             "5,企业,AB,X,A\n"     # 6 too_many_invalid (2 of 3)
-                             "6,企业,AB,A,A\n"     # 7 counted (1 of 3 invalid)
-                             "7,企业,A,A\n"        # 8 malformed_row
-                             "8,企业,A,A,A\n"      # 9 conflicting_duplicate (with two.csv)
-                             "1,企业,A,A,A\n")     # 10 duplicate of line 2
+    first = write(
+        "one.csv",
+        "sheet,stratum,a,b,c\n"
+        "1,企业,A,A,A\n"  # 2 counted
+        ",企业,A,A,A\n"  # 3 missing_sheet_id
+        "3,官员,A,A,A\n"  # 4 unknown_stratum
+        "4,企业,,,\n"  # 5 all_blank
+        "5,企业,AB,X,A\n"  # 6 too_many_invalid (2 of 3)
+        "6,企业,AB,A,A\n"  # 7 counted (1 of 3 invalid)
+        "7,企业,A,A\n"  # 8 malformed_row
+        "8,企业,A,A,A\n"  # 9 conflicting_duplicate (with two.csv)
+        "1,企业,A,A,A\n",
+    )  # 10 duplicate of line 2
     second = write("two.csv", "sheet,stratum,a,b,c\n8,企业,C,C,C\n")
     c = read_ballots(r, [second, first])
     got = [(j.file.rsplit("/", 1)[-1], j.line, j.sheet, j.reason) for j in c.rejects]
@@ -183,17 +202,22 @@ def test_conflict_found_in_a_later_batch_takes_the_first_copy_away(write, monkey
     c = read_ballots(r, [write("b.csv", "sheet,stratum,a,b,c\n" + body + "3,企业,C,C,C\n")])
     assert (c.read, c.counted, c.rejected) == (40, 38, 2)
     assert counts_of(c, 0)[0] == [38, 0, 0, 0, 0]
-    assert [(j.line, j.reason) for j in c.rejects] == [(4, "conflicting_duplicate"),
-                                                         (41, "conflicting_duplicate")]
+    assert [(j.line, j.reason) for j in c.rejects] == [
+        (4, "conflicting_duplicate"),
+        (41, "conflicting_duplicate"),
+    ]
 
 
-@pytest.mark.parametrize("name,data,code", [
-    ("total.csv", SHEETS + "合计,,5,4,3\n", "total_row"),
-    ("semi.csv", SHEETS.replace(",", ";"), "missing_column"),
-    ("fake.csv", b"PK\x03\x04rest-of-a-zip", "not_csv"),
-    ("fake.xlsx", SHEETS, "not_xlsx"),
-    ("cols.csv", "sheet,stratum,a,b\n1,企业,A,A\n", "missing_column"),
-])
+@pytest.mark.parametrize(
+    "name,data,code",
+    [
+        ("total.csv", SHEETS + "合计,,5,4,3\n", "total_row"),
+        ("semi.csv", SHEETS.replace(",", ";"), "missing_column"),
+        ("fake.csv", b"PK\x03\x04rest-of-a-zip", "not_csv"),
+        ("fake.xlsx", SHEETS, "not_xlsx"),
+        ("cols.csv", "sheet,stratum,a,b\n1,企业,A,A\n", "missing_column"),
+    ],
+)
 def test_unusable_files_are_errors_not_wrong_counts(round_, write, name, data, code):
     with pytest.raises(PingyiError) as info:
         read_ballots(round_, [write(name, data)])
@@ -223,8 +247,11 @@ def test_empty_lines_are_not_sheets_and_lines_stay_exact(round_, write):
 # --- properties -------------------------------------------------------------------------------
 
 CELLS = st.sampled_from(["A", "B", "C", "", "AB", "Z"])
-ROWS = st.lists(st.tuples(st.integers(1, 25), st.sampled_from(["企业", "群众", "官员", ""]),
-                          CELLS, CELLS, CELLS), min_size=1, max_size=40)
+ROWS = st.lists(
+    st.tuples(st.integers(1, 25), st.sampled_from(["企业", "群众", "官员", ""]), CELLS, CELLS, CELLS),
+    min_size=1,
+    max_size=40,
+)
 
 
 def _csv(rows) -> str:
@@ -286,16 +313,21 @@ def test_more_counted_than_issued_voids_the_round(write):
 
 def test_check_json_equals_the_library_summary(round_, write):
     ballots = write("b.csv", SHEETS)
-    result = CliRunner().invoke(cli, ["check", str(round_.base_dir / "round.yaml"), str(ballots),
-                                      "--format", "json"], catch_exceptions=False)
+    result = CliRunner().invoke(
+        cli,
+        ["check", str(round_.base_dir / "round.yaml"), str(ballots), "--format", "json"],
+        catch_exceptions=False,
+    )
     assert json.loads(result.output)["ballots"] == ballot_summary(read_ballots(round_, [ballots]))
 
 
 def test_check_writes_rejects_file(round_, write, tmp_path):
     out = tmp_path / "rejects.csv"
-    CliRunner().invoke(cli, ["check", str(round_.base_dir / "round.yaml"),
-                             str(write("b.csv", SHEETS)), "--rejects", str(out)],
-                       catch_exceptions=False)
+    CliRunner().invoke(
+        cli,
+        ["check", str(round_.base_dir / "round.yaml"), str(write("b.csv", SHEETS)), "--rejects", str(out)],
+        catch_exceptions=False,
+    )
     lines = out.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "file,line,sheet,reason,detail"
     assert lines[1].endswith(",6,5,all_blank,all 3 rated units blank")
@@ -307,9 +339,22 @@ def test_simulate_is_deterministic_and_accounts_for_every_sheet(tmp_path):
     r = load_round(EXAMPLES / "yixing" / "round.yaml")
     runner = CliRunner()
     for name in ("one.csv", "two.csv"):
-        runner.invoke(cli, ["simulate", str(EXAMPLES / "yixing" / "round.yaml"), "--sheets", "500",
-                            "--seed", "7", "--conflicts", "2", "-o", str(tmp_path / name)],
-                      catch_exceptions=False)
+        runner.invoke(
+            cli,
+            [
+                "simulate",
+                str(EXAMPLES / "yixing" / "round.yaml"),
+                "--sheets",
+                "500",
+                "--seed",
+                "7",
+                "--conflicts",
+                "2",
+                "-o",
+                str(tmp_path / name),
+            ],
+            catch_exceptions=False,
+        )
     assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "two.csv").read_bytes()
     c = read_ballots(r, [tmp_path / "one.csv"])
     assert c.read == 500 + 2 + 2  # 0.5 % re-scans and two conflicting re-uses
@@ -321,8 +366,20 @@ def test_simulate_is_deterministic_and_accounts_for_every_sheet(tmp_path):
 def test_shipped_yixing_ballots_are_what_simulate_makes(tmp_path):
     from .conftest import EXAMPLES
 
-    CliRunner().invoke(cli, ["simulate", str(EXAMPLES / "yixing" / "round.yaml"), "--sheets", "1200",
-                             "--seed", "2007", "-o", str(tmp_path / "b.csv")], catch_exceptions=False)
+    CliRunner().invoke(
+        cli,
+        [
+            "simulate",
+            str(EXAMPLES / "yixing" / "round.yaml"),
+            "--sheets",
+            "1200",
+            "--seed",
+            "2007",
+            "-o",
+            str(tmp_path / "b.csv"),
+        ],
+        catch_exceptions=False,
+    )
     assert (tmp_path / "b.csv").read_bytes() == (EXAMPLES / "yixing" / "ballots.csv").read_bytes()
 
 

@@ -68,8 +68,12 @@ def test_yixing_known_standings():
     assert local["last_place"] == ["nb"]
     assert units["tb"]["score_exact"] == "2207" and units["tb"]["rank"] == 1
     assert units["cgzfj"]["reasons"]["rectification"] == "满意率 89.34% < 90%"
-    assert document["sheets"] == {"read": 1206, "counted": 1194, "rejected": 12,
-                                  "rejected_by_reason": {"all_blank": 6, "duplicate": 6}}
+    assert document["sheets"] == {
+        "read": 1206,
+        "counted": 1194,
+        "rejected": 12,
+        "rejected_by_reason": {"all_blank": 6, "duplicate": 6},
+    }
 
 
 def test_shipped_ningbo_round1_results_are_what_tally_makes(tmp_path):
@@ -121,8 +125,12 @@ def test_a_failed_run_leaves_the_older_result_untouched(tmp_path, write):
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     broken = write("broken.yaml", "round: x\nextends: qianren-2-1-0\ncategories: []\n")
     assert run("tally", str(broken), "examples/yixing/ballots.csv", "-o", str(out)).returncode == 2
-    strict = write("strict.yaml", (EXAMPLES / "yixing" / "round.yaml").read_text(encoding="utf-8")
-                   .replace("min_share: 0.60", "min_share: 0.70"))
+    strict = write(
+        "strict.yaml",
+        (EXAMPLES / "yixing" / "round.yaml")
+        .read_text(encoding="utf-8")
+        .replace("min_share: 0.60", "min_share: 0.70"),
+    )
     done = run("tally", str(strict), "examples/yixing/ballots.csv", "-o", str(out), "--strict")
     assert done.returncode == 1 and "quota missed" in done.stderr
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
@@ -160,10 +168,11 @@ def test_json_format_prints_results_json_and_a_quoted_glob_reads_every_file(tmp_
     parts.mkdir()
     lines = (EXAMPLES / "yixing" / "ballots.csv").read_text(encoding="utf-8").splitlines(keepends=True)
     for i in range(3):
-        (parts / f"d{i}.csv").write_text(lines[0] + "".join(lines[1 + i::3]), encoding="utf-8")
+        (parts / f"d{i}.csv").write_text(lines[0] + "".join(lines[1 + i :: 3]), encoding="utf-8")
     out = tmp_path / "r"
-    done = run("tally", "examples/yixing/round.yaml", str(parts / "*.csv"), "-o", str(out),
-               "--format", "json")
+    done = run(
+        "tally", "examples/yixing/round.yaml", str(parts / "*.csv"), "-o", str(out), "--format", "json"
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.encode("utf-8") == (out / "results.json").read_bytes()
     assert (out / "results.json").read_bytes() == (GOLDEN / "yixing" / "results.json").read_bytes()

@@ -44,8 +44,12 @@ def test_ranges_give_the_sequential_count_rejects_and_lines(write, monkeypatch):
     assert np.array_equal(sequential.counts, parallel.counts)
     assert parallel.rejects == sequential.rejects
     assert [(j.line, j.reason) for j in parallel.rejects] == [
-        (6, "conflicting_duplicate"), (12, "malformed_row"), (32, "duplicate"),
-        (42, "conflicting_duplicate"), (52, "all_blank")]
+        (6, "conflicting_duplicate"),
+        (12, "malformed_row"),
+        (32, "duplicate"),
+        (42, "conflicting_duplicate"),
+        (52, "all_blank"),
+    ]
     assert parallel.files[0].empty_lines == sequential.files[0].empty_lines == 1
     assert parallel.read == sequential.read == 59  # 60 lines, one of them empty
 
@@ -70,14 +74,20 @@ marks = st.sampled_from(["A", "B", "C", "", "AB", " A"])
 
 
 @settings(max_examples=30, deadline=None)
-@given(rows=st.lists(st.tuples(st.integers(0, 25), st.sampled_from(["s1", "s2", "s9"]), marks, marks),
-                     min_size=1, max_size=80))
+@given(
+    rows=st.lists(
+        st.tuples(st.integers(0, 25), st.sampled_from(["s1", "s2", "s9"]), marks, marks),
+        min_size=1,
+        max_size=80,
+    )
+)
 def test_parallel_equals_sequential_on_random_sheets(tmp_path_factory, rows):
     folder = tmp_path_factory.mktemp("p")
     (folder / "round.yaml").write_text(ROUND, encoding="utf-8")
     path = folder / "b.csv"
-    path.write_text("sheet,stratum,u,v\n" + "".join(f"S{i},{s},{a},{b}\n" for i, s, a, b in rows),
-                    encoding="utf-8")
+    path.write_text(
+        "sheet,stratum,u,v\n" + "".join(f"S{i},{s},{a},{b}\n" for i, s, a, b in rows), encoding="utf-8"
+    )
     with pytest.MonkeyPatch.context() as monkeypatch:
         sequential, parallel = _both(folder / "round.yaml", path, monkeypatch)
     assert np.array_equal(sequential.counts, parallel.counts)
@@ -91,8 +101,9 @@ def test_cells_of_any_length_decode_like_their_text(write):
 
     from pingyi.ballots.marks import mark_codes
 
-    r = load_round(write("round.yaml", ROUND + 'ballots:\n  marks: {"1": A, "√": B}\n'
-                         "  blank_codes: [未填写的选项]\n"))
+    r = load_round(
+        write("round.yaml", ROUND + 'ballots:\n  marks: {"1": A, "√": B}\n  blank_codes: [未填写的选项]\n')
+    )
     codes = mark_codes(r)
     cells = ["A", "", " B ", "√", "1", "未填写的选项", "未填写的选择", "AB", "C"]
     column = pa.array(cells)

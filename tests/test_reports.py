@@ -31,12 +31,35 @@ def _book(data: bytes):
 
 def test_report_sheets_headers_and_known_cells(yixing):
     book = _book(yixing.files["report.xlsx"])
-    assert book.sheetnames == ["汇总", "地方管理部门", "垂直管理部门", "金融部门", "优胜单位", "末位单位",
-                               "重点整改单位", "分层面", "无效评议表"]
+    assert book.sheetnames == [
+        "汇总",
+        "地方管理部门",
+        "垂直管理部门",
+        "金融部门",
+        "优胜单位",
+        "末位单位",
+        "重点整改单位",
+        "分层面",
+        "无效评议表",
+    ]
     local = book["地方管理部门"]
     headers = [c.value for c in local[1]]
-    assert headers == ["名次", "单位", "代码", "得分", "满意率", "满意", "基本满意", "不满意", "弃权", "无效",
-                       "有效票", "标记", "说明", "整改线"]
+    assert headers == [
+        "名次",
+        "单位",
+        "代码",
+        "得分",
+        "满意率",
+        "满意",
+        "基本满意",
+        "不满意",
+        "弃权",
+        "无效",
+        "有效票",
+        "标记",
+        "说明",
+        "整改线",
+    ]
     first = [c.value for c in local[2]]
     assert first[:5] == [1, "台办", "tb", 2207.0, 0.9537] and first[11] == "优胜"
     assert local["D2"].number_format == "0.00" and local["E2"].number_format == "0.00%"
@@ -50,8 +73,13 @@ def test_report_sheets_headers_and_known_cells(yixing):
     assert summary["A1"].value == "宜兴市“千人评议机关”活动"
     assert [summary.cell(row=r, column=2).value for r in range(6, 9)] == [1206, 1194, 12]
     rejects = book["无效评议表"]
-    assert [c.value for c in rejects[2]] == ["ballots.csv", 229, "S0000228", "all_blank",
-                                             "all 66 rated units blank"]
+    assert [c.value for c in rejects[2]] == [
+        "ballots.csv",
+        229,
+        "S0000228",
+        "all_blank",
+        "all 66 rated units blank",
+    ]
 
 
 def test_each_category_sheet_has_its_charts(yixing):
@@ -138,8 +166,12 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path):
     assert name.value == "=1+1" and name.data_type == "s"
     feedback = feedback_workbooks(outcome.document, ["a"])
     assert list(feedback) == ["=1+1.xlsx"]
-    texts = [c for row in _book(feedback["=1+1.xlsx"]).active.iter_rows() for c in row
-             if isinstance(c.value, str) and c.value.startswith("=")]
+    texts = [
+        c
+        for row in _book(feedback["=1+1.xlsx"]).active.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and c.value.startswith("=")
+    ]
     assert texts and all(c.data_type == "s" for c in texts)
 
 
@@ -157,31 +189,57 @@ def test_feedback_workbook_of_a_unit(yixing):
     assert facts["单位"] == "城管执法局" and facts["类别"] == "地方管理部门"
     assert facts["得分"] == 2072.0 and facts["名次"] == "第11名（共45个单位）"
     assert facts["满意率"] == 0.8934 and facts["标记"] == "整改"
-    rules = {row[0].value: (row[1].value, row[2].value) for row in sheet.iter_rows() if row[0].value in
-             ("优胜单位", "重点整改单位")}
+    rules = {
+        row[0].value: (row[1].value, row[2].value)
+        for row in sheet.iter_rows()
+        if row[0].value in ("优胜单位", "重点整改单位")
+    }
     assert rules["重点整改单位"] == ("未达到", "满意率 89.34% < 90%")
     assert rules["优胜单位"][0] == "未达到"
-    strata = [row[0].value for row in sheet.iter_rows() if row[0].value in
-              ("市四套班子及镇街领导", "企业负责人", "人大代表政协委员等", "基层干部")]
+    strata = [
+        row[0].value
+        for row in sheet.iter_rows()
+        if row[0].value in ("市四套班子及镇街领导", "企业负责人", "人大代表政协委员等", "基层干部")
+    ]
     assert len(strata) == 4
 
 
 def test_feedback_command_writes_one_workbook_per_unit(tmp_path):
     out = tmp_path / "r"
-    tally = subprocess.run([PINGYI, "tally", "examples/ningbo/round2/round.yaml",
-                            "examples/ningbo/round2/ballots.csv", "-o", str(out), "-q"],
-                           cwd=ROOT, capture_output=True, text=True, check=False)
+    tally = subprocess.run(
+        [
+            PINGYI,
+            "tally",
+            "examples/ningbo/round2/round.yaml",
+            "examples/ningbo/round2/ballots.csv",
+            "-o",
+            str(out),
+            "-q",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert tally.returncode == 0, tally.stderr
     report = load_workbook(out / "report.xlsx")
     assert "名次变化" in report.sheetnames and "意见建议" in report.sheetnames
-    done = subprocess.run([PINGYI, "feedback", "--results", str(out), "-o", str(tmp_path / "fb")],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [PINGYI, "feedback", "--results", str(out), "-o", str(tmp_path / "fb")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     files = sorted(p.name for p in (tmp_path / "fb").iterdir())
     assert len(files) == 103 and "市委办公厅.xlsx" in files
     one = load_workbook(tmp_path / "fb" / "市残联.xlsx").active
     labels = [row[0].value for row in one.iter_rows() if row[0].value]
     assert "上轮名次" in labels and any(str(v).startswith("意见建议（") for v in labels)
-    unknown = subprocess.run([PINGYI, "feedback", "--results", str(out), "--unit", "nope"],
-                             capture_output=True, text=True, check=False)
+    unknown = subprocess.run(
+        [PINGYI, "feedback", "--results", str(out), "--unit", "nope"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert unknown.returncode == 2 and "no unit 'nope'" in unknown.stderr

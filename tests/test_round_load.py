@@ -41,10 +41,18 @@ def test_chain_of_extends(write):
     assert [p.name for p in r.files] == ["round.yaml", "mid.yaml", "qianren-2-1-0.yaml"]
 
 
-@pytest.mark.parametrize("text,expected", [
-    (0.8, Fraction(4, 5)), (0.9, Fraction(9, 10)), (2, Fraction(2)), ("2/3", Fraction(2, 3)),
-    ("90%", Fraction(9, 10)), ("0.30", Fraction(3, 10)), (0.1, Fraction(1, 10)),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (0.8, Fraction(4, 5)),
+        (0.9, Fraction(9, 10)),
+        (2, Fraction(2)),
+        ("2/3", Fraction(2, 3)),
+        ("90%", Fraction(9, 10)),
+        ("0.30", Fraction(3, 10)),
+        (0.1, Fraction(1, 10)),
+    ],
+)
 def test_numbers_are_exact(text, expected):
     assert to_fraction(text) == expected
 
@@ -53,7 +61,9 @@ def test_units_from_csv_in_gb18030(write):
     write("units.csv", "id,name,category\na,市委办公室,local\nc,国土资源局,vertical\n".encode("gb18030"))
     r = load_round(write("round.yaml", GOOD.split("units:")[0] + "units: units.csv\n"))
     assert [(u.id, u.name, u.category) for u in r.units] == [
-        ("a", "市委办公室", "local"), ("c", "国土资源局", "vertical")]
+        ("a", "市委办公室", "local"),
+        ("c", "国土资源局", "vertical"),
+    ]
 
 
 def test_units_from_xlsx(write, tmp_path):
@@ -87,8 +97,11 @@ def test_schemes_command_json():
     result = CliRunner().invoke(cli, ["schemes", "--format", "json"], catch_exceptions=False)
     rows = json.loads(result.output)
     assert [(r["name"], r["seed"]) for r in rows] == [
-        ("manyidu-4", "003"), ("ningbo-weighted", "000"), ("qianren-2-1-0", "002"),
-        ("siwei-yiti", "003")]
+        ("manyidu-4", "003"),
+        ("ningbo-weighted", "000"),
+        ("qianren-2-1-0", "002"),
+        ("siwei-yiti", "003"),
+    ]
     assert rows[2]["scale"] == "满意 2 / 基本满意 1 / 不满意 0; 弃权 0.5"
 
 
@@ -98,8 +111,9 @@ def test_schemes_command_csv_header():
     assert len(result.output.splitlines()) == 5
 
 
-@pytest.mark.parametrize("round_file", sorted(EXAMPLES.glob("*/round*.yaml")),
-                         ids=lambda p: p.parent.name + "/" + p.name)
+@pytest.mark.parametrize(
+    "round_file", sorted(EXAMPLES.glob("*/round*.yaml")), ids=lambda p: p.parent.name + "/" + p.name
+)
 def test_check_accepts_every_example(round_file):
     result = CliRunner().invoke(cli, ["check", str(round_file)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
@@ -114,8 +128,9 @@ def test_yixing_example_has_the_seed_units():
 
 
 def test_check_json_summary():
-    result = CliRunner().invoke(cli, ["check", str(EXAMPLES / "yixing" / "round.yaml"),
-                                      "--format", "json"], catch_exceptions=False)
+    result = CliRunner().invoke(
+        cli, ["check", str(EXAMPLES / "yixing" / "round.yaml"), "--format", "json"], catch_exceptions=False
+    )
     summary = json.loads(result.output)
     assert summary["units"] == 66
     assert [c["units"] for c in summary["categories"]] == [45, 12, 9]
@@ -137,8 +152,11 @@ def test_init_with_units_file(tmp_path):
     (tmp_path / "units.csv").write_text("id,name,category\nx,甲,local\ny,乙,bank\n", encoding="utf-8")
     out = tmp_path / "round.yaml"
     runner = CliRunner()
-    runner.invoke(cli, ["init", "--scheme", "qianren-2-1-0", "--units", str(tmp_path / "units.csv"),
-                        "-o", str(out)], catch_exceptions=False)
+    runner.invoke(
+        cli,
+        ["init", "--scheme", "qianren-2-1-0", "--units", str(tmp_path / "units.csv"), "-o", str(out)],
+        catch_exceptions=False,
+    )
     r = load_round(out)
     assert [c.id for c in r.categories] == ["local", "bank"]
     assert [u.id for u in r.units] == ["x", "y"]
@@ -159,9 +177,11 @@ def test_init_unknown_scheme_exits_2():
 
 
 def test_help_does_not_import_pandas():
-    code = ("import sys\nfrom pingyi.cli.main import cli\n"
-            "try:\n    cli(['--help'])\nexcept SystemExit:\n    pass\n"
-            "print(sorted(m for m in ('pandas', 'pyarrow', 'numpy', 'openpyxl') if m in sys.modules))")
+    code = (
+        "import sys\nfrom pingyi.cli.main import cli\n"
+        "try:\n    cli(['--help'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('pandas', 'pyarrow', 'numpy', 'openpyxl') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"
 

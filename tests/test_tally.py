@@ -67,11 +67,17 @@ def test_seed_002_sum_of_2_1_0_with_blanks(tmp_path):
     not u3, which is last place (seed 002: 除去末位单位后).
     """
     ids = ["u1", "u2", "u3"]
-    doc = tally(tmp_path, round_file(HEADER_2_1_0, "  - {id: c, name: 类, winners: 1}\n", ids),
-                ballots_file(ids, sheets(ids, ["ABC", "A.C", "BA*", "AC."])))
+    doc = tally(
+        tmp_path,
+        round_file(HEADER_2_1_0, "  - {id: c, name: 类, winners: 1}\n", ids),
+        ballots_file(ids, sheets(ids, ["ABC", "A.C", "BA*", "AC."])),
+    )
     u = units(doc)
     assert [(u[i]["score_exact"], u[i]["valid"], u[i]["satisfaction_rate_exact"]) for i in ids] == [
-        ("7", 4, "1"), ("7/2", 4, "1/2"), ("1/2", 3, "0")]
+        ("7", 4, "1"),
+        ("7/2", 4, "1/2"),
+        ("1/2", 3, "0"),
+    ]
     assert u["u3"]["counts"] == {"A": 0, "B": 0, "C": 2, "blank": 1, "invalid": 1}
     assert [u[i]["rank"] for i in ids] == [1, 2, 3]
     assert u["u2"]["score"] == 3.5 and u["u2"]["satisfaction_rate"] == 0.5
@@ -98,8 +104,9 @@ def test_seed_003_satisfaction_degree(tmp_path):
     """
     ids = ["u1", "u2"]
     rows = ["AA", "AA", "AA", "BA", "BA", "CA", "DA", ".A", ".."]
-    doc = tally(tmp_path, round_file(MANYIDU, "  - {id: c, name: 类}\n", ids),
-                ballots_file(ids, sheets(ids, rows)))
+    doc = tally(
+        tmp_path, round_file(MANYIDU, "  - {id: c, name: 类}\n", ids), ballots_file(ids, sheets(ids, rows))
+    )
     u = units(doc)
     assert u["u1"]["score_exact"] == "520/7" and u["u1"]["score"] == 74.29
     assert u["u1"]["satisfaction_rate_exact"] == "5/7" and u["u1"]["valid"] == 7
@@ -129,10 +136,13 @@ sheet,stratum,u,v
 """
 
 
-@pytest.mark.parametrize(("weighting", "score", "rate"), [
-    ("per_sheet", "450/7", "5/7"),
-    ("stratum_share", "550/9", "2/3"),
-])
+@pytest.mark.parametrize(
+    ("weighting", "score", "rate"),
+    [
+        ("per_sheet", "450/7", "5/7"),
+        ("stratum_share", "550/9", "2/3"),
+    ],
+)
 def test_weighted_means_per_sheet_and_by_stratum_share(tmp_path, weighting, score, rate):
     """Seed 000's weight coefficients, scale 满意 1 / 基本满意 0.5 / 不满意 0 / 不了解 (not
     scored), × 100. Unit u: stratum s1 (weight 2) marks A, C: points 1 over 2 valid;
@@ -145,8 +155,11 @@ def test_weighted_means_per_sheet_and_by_stratum_share(tmp_path, weighting, scor
       renormalised over s1 and s2 only; 满意率 (2×1/2 + 1×3/3) / 3 = 2/3.
     """
     ids = ["u", "v"]
-    doc = tally(tmp_path, round_file(WEIGHTED.format(weighting=weighting),
-                                     "  - {id: c, name: 类}\n", ids), WEIGHTED_BALLOTS)
+    doc = tally(
+        tmp_path,
+        round_file(WEIGHTED.format(weighting=weighting), "  - {id: c, name: 类}\n", ids),
+        WEIGHTED_BALLOTS,
+    )
     u = units(doc)["u"]
     assert (u["score_exact"], u["satisfaction_rate_exact"]) == (score, rate)
     assert u["counts"] == {"A": 3, "B": 1, "C": 1, "D": 1, "blank": 1, "invalid": 0}
@@ -159,8 +172,11 @@ def test_exactly_90_percent_is_not_below_90_and_a_vote_less_is(tmp_path):
     last place, so excluded from rectification."""
     ids = ["top", "x", "y", "bot"]
     rows = ["AAAC"] * 8 + ["AACC", "ACCC"]
-    doc = tally(tmp_path, round_file(HEADER_2_1_0, "  - {id: c, name: 类}\n", ids),
-                ballots_file(ids, sheets(ids, rows)))
+    doc = tally(
+        tmp_path,
+        round_file(HEADER_2_1_0, "  - {id: c, name: 类}\n", ids),
+        ballots_file(ids, sheets(ids, rows)),
+    )
     u = units(doc)
     assert u["x"]["satisfaction_rate_exact"] == "9/10" and u["x"]["flags"] == []
     assert u["y"]["satisfaction_rate_exact"] == "4/5" and u["y"]["flags"] == ["rectification"]
@@ -174,8 +190,11 @@ def test_tie_break_chain_then_shared_ranks(tmp_path):
     two 不满意) stay tied on the whole chain and share rank 3 (1, 2, 3, 3), flagged tie."""
     ids = ["m", "n", "o", "p"]
     rows = ["ABAA", "ABBA", "CBBC", "CBCC"]
-    doc = tally(tmp_path, round_file(HEADER_2_1_0, "  - {id: c, name: 类, winners: 2}\n", ids),
-                ballots_file(ids, sheets(ids, rows)))
+    doc = tally(
+        tmp_path,
+        round_file(HEADER_2_1_0, "  - {id: c, name: 类, winners: 2}\n", ids),
+        ballots_file(ids, sheets(ids, rows)),
+    )
     u = units(doc)
     assert {i: u[i]["score_exact"] for i in ids} == {"m": "4", "n": "4", "o": "4", "p": "4"}
     assert {i: u[i]["rank"] for i in ids} == {"m": 3, "n": 1, "o": 2, "p": 3}
@@ -189,8 +208,11 @@ def test_tie_on_the_winners_cutoff_admits_every_tied_unit(tmp_path):
     three are winners and the category reports the tie at the cut-off."""
     ids = ["p", "q", "r", "s"]
     rows = ["AAAB", "ABBC", "BBBC"]
-    doc = tally(tmp_path, round_file(HEADER_2_1_0, "  - {id: c, name: 类, winners: 2}\n", ids),
-                ballots_file(ids, sheets(ids, rows)))
+    doc = tally(
+        tmp_path,
+        round_file(HEADER_2_1_0, "  - {id: c, name: 类, winners: 2}\n", ids),
+        ballots_file(ids, sheets(ids, rows)),
+    )
     u = units(doc)
     assert [u[i]["rank"] for i in ids] == [1, 2, 2, 4]
     c = category(doc, "c")
@@ -231,19 +253,22 @@ def test_composite_with_deductions(tmp_path):
        0.3×90 + 0.6×80 + 0.1×95 − 2 = 27 + 48 + 9.5 − 2 = 82.5.
     v: ballots A, A → 100; lower 70, daily 90, no deductions: 30 + 42 + 9 = 81.
     u ranks first on the composite although its own degree is lower."""
-    (tmp_path / "adjustments.csv").write_text("unit,lower,daily,deductions\nu,80,95,2\nv,70,90,0\n",
-                                              encoding="utf-8")
+    (tmp_path / "adjustments.csv").write_text(
+        "unit,lower,daily,deductions\nu,80,95,2\nv,70,90,0\n", encoding="utf-8"
+    )
     doc = tally(tmp_path, SIWEI, "sheet,stratum,u,v\n1,service,A,A\n2,service,B,A\n")
     u = units(doc)
     assert (u["u"]["score_exact"], u["u"]["ballot_score_exact"], u["u"]["deductions_exact"]) == (
-        "165/2", "90", "2")
+        "165/2",
+        "90",
+        "2",
+    )
     assert u["u"]["components"]["lower"] == {"value": 80.0, "exact": "80"}
     assert (u["v"]["score_exact"], u["u"]["rank"], u["v"]["rank"]) == ("81", 1, 2)
 
 
 def test_composite_missing_adjustment_names_the_unit(tmp_path):
-    (tmp_path / "adjustments.csv").write_text("unit,lower,daily,deductions\nu,80,95,x\n",
-                                              encoding="utf-8")
+    (tmp_path / "adjustments.csv").write_text("unit,lower,daily,deductions\nu,80,95,x\n", encoding="utf-8")
     with pytest.raises(PingyiError) as caught:
         tally(tmp_path, SIWEI, "sheet,stratum,u,v\n1,service,A,A\n")
     assert [p.as_tuple() for p in caught.value.problems] == [
@@ -271,13 +296,11 @@ units:
 {units}"""
 
 
-def _moving_round(tmp_path: Path, name: str, order: list[str], others: list[str],
-                  previous: str) -> dict:
+def _moving_round(tmp_path: Path, name: str, order: list[str], others: list[str], previous: str) -> dict:
     """Units of category c ranked exactly in ``order`` (by more 满意 down the list);
     category k: its first unit always 满意, its last always 不满意."""
     ids = order + others
-    lines = "".join(f"  - {{id: {u}, name: {u}局, category: {'c' if u in order else 'k'}}}\n"
-                    for u in ids)
+    lines = "".join(f"  - {{id: {u}, name: {u}局, category: {'c' if u in order else 'k'}}}\n" for u in ids)
     n = len(order)
     rows = []
     for sheet in range(n):
@@ -318,10 +341,11 @@ def test_unranked_category_bottom_three_and_a_unit_without_valid_marks(tmp_path)
     ids = ["a", "b", "c", "d", "e", "f1", "z"]
     header = HEADER_2_1_0 + "sheets: {invalid_if_invalid_marks_over: 1}\n"
     category_of = {"f1": "f", "z": "y"}
-    text = (f"{header}categories:\n  - {{id: c, name: 类, winners: 1, last_place: 3}}\n"
-            "  - {id: f, name: 不排名, ranked: false}\n  - {id: y, name: 空}\nunits:\n"
-            + "".join(f"  - {{id: {u}, name: {u}局, category: {category_of.get(u, 'c')}}}\n"
-                      for u in ids))
+    text = (
+        f"{header}categories:\n  - {{id: c, name: 类, winners: 1, last_place: 3}}\n"
+        "  - {id: f, name: 不排名, ranked: false}\n  - {id: y, name: 空}\nunits:\n"
+        + "".join(f"  - {{id: {u}, name: {u}局, category: {category_of.get(u, 'c')}}}\n" for u in ids)
+    )
     doc = tally(tmp_path, text, ballots_file(ids, sheets(ids, ["AABCCA*", "ABBCCC*"])))
     u = units(doc)
     assert [u[i]["rank"] for i in "abcde"] == [1, 2, 3, 4, 4]

@@ -35,8 +35,7 @@ units:
 HEADER = "sheet,stratum,u,v,w\n"
 
 marks = st.sampled_from(["A", "B", "C", "D", "", "AB"])
-sheet_rows = st.lists(st.tuples(st.sampled_from(["s1", "s2"]), marks, marks, marks),
-                      min_size=1, max_size=30)
+sheet_rows = st.lists(st.tuples(st.sampled_from(["s1", "s2"]), marks, marks, marks), min_size=1, max_size=30)
 
 
 def _lines(rows: list[tuple[str, ...]]) -> list[str]:
@@ -55,8 +54,12 @@ def _tally(folder: Path, scheme: str, files: list[list[str]]) -> dict:
 
 @pytest.mark.parametrize("scheme", list(SCHEMES))
 @settings(max_examples=20, deadline=None)
-@given(rows=sheet_rows, copies=st.lists(st.integers(0, 29), max_size=4), seed=st.integers(0, 2**32),
-       parts=st.integers(1, 4))
+@given(
+    rows=sheet_rows,
+    copies=st.lists(st.integers(0, 29), max_size=4),
+    seed=st.integers(0, 2**32),
+    parts=st.integers(1, 4),
+)
 def test_order_and_split_leave_results_json_byte_identical(scheme, rows, copies, seed, parts):
     lines = _lines(rows)
     lines += [lines[i % len(lines)] for i in copies]  # identical re-scans

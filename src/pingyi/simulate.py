@@ -51,28 +51,35 @@ def stratum_shares(r: Round) -> np.ndarray:
     return shares / shares.sum()
 
 
-def simulate(r: Round, sheets: int, seed: int, out: str | os.PathLike[str],
-             mix: Mix = Mix(), encoding: str = "utf-8") -> int:
+def simulate(
+    r: Round, sheets: int, seed: int, out: str | os.PathLike[str], mix: Mix = Mix(), encoding: str = "utf-8"
+) -> int:
     """Write ``sheets`` synthetic sheets (plus re-scans) for round ``r``; return rows written."""
     rng = np.random.default_rng(seed)
     n_options = len(r.scale.options)
     alpha = np.array([12.0, 4.0, 1.5, 1.0, 0.5, 0.5][:n_options] + [0.5] * max(0, n_options - 6))
-    tendencies = np.stack([rng.dirichlet(alpha * rng.uniform(0.5, 1.5, n_options))
-                           for _ in r.units])
+    tendencies = np.stack([rng.dirichlet(alpha * rng.uniform(0.5, 1.5, n_options)) for _ in r.units])
     shares = stratum_shares(r)
     forms = list(r.forms or {})
     write_codes = _write_codes(r)
     rescans = int(round(sheets * mix.duplicates))
-    picks = np.sort(np.random.default_rng([seed, 1]).choice(
-        sheets, size=min(sheets, rescans + mix.conflicts), replace=False))
+    picks = np.sort(
+        np.random.default_rng([seed, 1]).choice(
+            sheets, size=min(sheets, rescans + mix.conflicts), replace=False
+        )
+    )
     out = Path(out)
     tmp = out.with_name(out.name + ".utf8") if encoding != "utf-8" else out
     written = 0
     copies = []
     with open(tmp, "wb") as sink:
         sink.write((",".join(_schema(r).names) + "\n").encode("utf-8"))
-    with open(tmp, "ab") as sink, pacsv.CSVWriter(sink, _schema(r), write_options=pacsv.WriteOptions(
-            include_header=False, quoting_style="none")) as writer:
+    with (
+        open(tmp, "ab") as sink,
+        pacsv.CSVWriter(
+            sink, _schema(r), write_options=pacsv.WriteOptions(include_header=False, quoting_style="none")
+        ) as writer,
+    ):
         for start in range(0, sheets, CHUNK):
             n = min(CHUNK, sheets - start)
             table = _chunk(r, rng, start, n, tendencies, shares, forms, write_codes, mix)
@@ -118,8 +125,17 @@ def _write_codes(r: Round) -> list[str]:
     return options + ["", invalid]
 
 
-def _chunk(r: Round, rng: np.random.Generator, start: int, n: int, tendencies: np.ndarray,
-           shares: np.ndarray, forms: list[str], write_codes: list[str], mix: Mix) -> pa.Table:
+def _chunk(
+    r: Round,
+    rng: np.random.Generator,
+    start: int,
+    n: int,
+    tendencies: np.ndarray,
+    shares: np.ndarray,
+    forms: list[str],
+    write_codes: list[str],
+    mix: Mix,
+) -> pa.Table:
     n_options = len(r.scale.options)
     stratum = rng.choice(len(r.strata), size=n, p=shares)
     form = rng.integers(0, len(forms), size=n) if forms else np.zeros(n, dtype=np.int64)
@@ -136,20 +152,30 @@ def _chunk(r: Round, rng: np.random.Generator, start: int, n: int, tendencies: n
     return _table(r, start + np.arange(n), stratum, form, forms, marks, write_codes)
 
 
-def _table(r: Round, numbers: np.ndarray, stratum: np.ndarray, form: np.ndarray,
-           forms: list[str], marks: np.ndarray, write_codes: list[str]) -> pa.Table:
+def _table(
+    r: Round,
+    numbers: np.ndarray,
+    stratum: np.ndarray,
+    form: np.ndarray,
+    forms: list[str],
+    marks: np.ndarray,
+    write_codes: list[str],
+) -> pa.Table:
     ids = pc.utf8_lpad(pc.cast(pa.array(numbers + 1), pa.string()), width=7, padding="0")
-    columns = [pc.binary_join_element_wise("S", ids, ""),
-               _coded(stratum, [s.id for s in r.strata])]
+    columns = [pc.binary_join_element_wise("S", ids, ""), _coded(stratum, [s.id for s in r.strata])]
     if r.ballots.form:
         columns.append(_coded(form, forms or [""]))
     dictionary = pa.array(write_codes, pa.string())
     for unit in range(len(r.units)):
-        columns.append(pa.DictionaryArray.from_arrays(pa.array(marks[:, unit].astype(np.int32)),
-                                                      dictionary).cast(pa.string()))
+        columns.append(
+            pa.DictionaryArray.from_arrays(pa.array(marks[:, unit].astype(np.int32)), dictionary).cast(
+                pa.string()
+            )
+        )
     return pa.Table.from_arrays(columns, schema=_schema(r))
 
 
 def _coded(indices: np.ndarray, values: list[str]) -> pa.Array:
-    return pa.DictionaryArray.from_arrays(pa.array(indices.astype(np.int32)),
-                                          pa.array(values, pa.string())).cast(pa.string())
+    return pa.DictionaryArray.from_arrays(
+        pa.array(indices.astype(np.int32)), pa.array(values, pa.string())
+    ).cast(pa.string())

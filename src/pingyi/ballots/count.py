@@ -83,8 +83,12 @@ class BallotCounts:
         return {reason.name: tally[reason.name] for reason in Reason if tally[reason.name]}
 
 
-def read_ballots(r: Round, paths: Iterable[str | os.PathLike[str]],
-                 progress: Progress | None = None, displays: list[str] | None = None) -> BallotCounts:
+def read_ballots(
+    r: Round,
+    paths: Iterable[str | os.PathLike[str]],
+    progress: Progress | None = None,
+    displays: list[str] | None = None,
+) -> BallotCounts:
     """Read and count every ballot file of a round.
 
     ``displays`` names the files in rejects and messages (default: the paths as given).
@@ -95,8 +99,7 @@ def read_ballots(r: Round, paths: Iterable[str | os.PathLike[str]],
     return _Counter(r, files, progress).run()
 
 
-def _ballot_files(paths: Iterable[str | os.PathLike[str]],
-                  displays: list[str] | None) -> list[BallotFile]:
+def _ballot_files(paths: Iterable[str | os.PathLike[str]], displays: list[str] | None) -> list[BallotFile]:
     paths = list(paths)
     names = displays if displays is not None else [str(p) for p in paths]
     given = [(Path(p).resolve(), name) for p, name in zip(paths, names, strict=True)]
@@ -106,8 +109,15 @@ def _ballot_files(paths: Iterable[str | os.PathLike[str]],
     problems = []
     for resolved, display in given:
         if resolved in seen:
-            problems.append(Problem(display, None, "", "file_twice",
-                                    f"is the same file as {seen[resolved]}: give each file once"))
+            problems.append(
+                Problem(
+                    display,
+                    None,
+                    "",
+                    "file_twice",
+                    f"is the same file as {seen[resolved]}: give each file once",
+                )
+            )
         seen[resolved] = display
     if problems:
         raise PingyiError(problems)
@@ -138,19 +148,27 @@ class _Counter:
                 self._report()
             for line, text in source.malformed:
                 sheet = text.split(self.r.ballots.delimiter)[0].strip()
-                self._reject(source.index, line, sheet, Reason.malformed_row,
-                             f"wrong number of fields: {text[:80]}", 0)
+                self._reject(
+                    source.index, line, sheet, Reason.malformed_row, f"wrong number of fields: {text[:80]}", 0
+                )
                 self.read += 1
         if self.index.conflicted:
             notes = [(f.empty_lines, list(f.malformed), f.bytes_read) for f in self.files]
             self._remove_first_copies_of_conflicts()
             for f, (empty, malformed, done) in zip(self.files, notes, strict=True):
                 f.empty_lines, f.malformed, f.bytes_read = empty, malformed, done  # read twice
-        rejects = sorted((reject for reject, _ in self.rejects.values()),
-                         key=lambda j: (j.file, j.line))
-        return BallotCounts(self.r, self.codes, self.files, self.counts.reshape(self.shape),
-                            self.sheets_by_stratum, self.read_by_stratum, self.sheets_by_form,
-                            self.read, rejects)
+        rejects = sorted((reject for reject, _ in self.rejects.values()), key=lambda j: (j.file, j.line))
+        return BallotCounts(
+            self.r,
+            self.codes,
+            self.files,
+            self.counts.reshape(self.shape),
+            self.sheets_by_stratum,
+            self.read_by_stratum,
+            self.sheets_by_form,
+            self.read,
+            rejects,
+        )
 
     def _report(self) -> None:
         if self.progress is not None:
@@ -176,8 +194,7 @@ class _Counter:
         status[has_id] = self.index.check(ids[has_id], prepared.contents[has_id])
         reasons[status == DUPLICATE] = Reason.duplicate
         reasons[status == CONFLICT] = Reason.conflicting_duplicate
-        reasons[(status == FIRST) & has_id & self.index.is_conflicted(ids)] = (
-            Reason.conflicting_duplicate)
+        reasons[(status == FIRST) & has_id & self.index.is_conflicted(ids)] = Reason.conflicting_duplicate
         self.read += len(batch)
         known = batch.stratum >= 0
         self.read_by_stratum += np.bincount(batch.stratum[known], minlength=len(self.r.strata))
@@ -188,8 +205,14 @@ class _Counter:
         for row in np.nonzero(~counted)[0]:
             why = Reason(int(reasons[row]))
             detail = reason_detail(self.r, self.codes, self.on_form, batch, int(row), why)
-            self._reject(batch.file, int(batch.lines[row]), str(batch.sheet[int(row)].as_py()), why,
-                         detail, int(ids[row]))
+            self._reject(
+                batch.file,
+                int(batch.lines[row]),
+                str(batch.sheet[int(row)].as_py()),
+                why,
+                detail,
+                int(ids[row]),
+            )
 
     def _hashes(self, batch: Batch) -> tuple[np.ndarray, np.ndarray]:
         ids = hashing.hash_strings(batch.sheet)
@@ -219,8 +242,11 @@ class _Counter:
             keys += unit_offset[None, :]
             flat = keys.ravel() if all_rated else keys[self.on_form[form[part]]]
             counts += np.bincount(flat, minlength=self.counts.size)
-        return (counts, np.bincount(stratum, minlength=strata),
-                np.bincount(form, minlength=len(self.sheets_by_form)))
+        return (
+            counts,
+            np.bincount(stratum, minlength=strata),
+            np.bincount(form, minlength=len(self.sheets_by_form)),
+        )
 
     def _apply(self, bins: _Bins, sign: int) -> None:
         counts, by_stratum, by_form = bins
@@ -262,13 +288,20 @@ class _Counter:
                     only = np.zeros(len(batch), dtype=bool)
                     only[row] = True
                     self._add(batch, only, -1)
-                    self._reject(batch.file, key[1], str(batch.sheet[int(row)].as_py()),
-                                 Reason.conflicting_duplicate, "copies of this sheet id differ",
-                                 sheet_id)
+                    self._reject(
+                        batch.file,
+                        key[1],
+                        str(batch.sheet[int(row)].as_py()),
+                        Reason.conflicting_duplicate,
+                        "copies of this sheet id differ",
+                        sheet_id,
+                    )
                 if found == conflicted:
                     return
 
     def _relabel(self, key: tuple[int, int], detail: str) -> None:
         reject, sheet_id = self.rejects[key]
-        self.rejects[key] = (Reject(reject.file, reject.line, reject.sheet,
-                                    Reason.conflicting_duplicate.name, detail), sheet_id)
+        self.rejects[key] = (
+            Reject(reject.file, reject.line, reject.sheet, Reason.conflicting_duplicate.name, detail),
+            sheet_id,
+        )

@@ -19,11 +19,11 @@ def hash_strings(array: pa.Array) -> np.ndarray:
     """FNV-1a of each string's UTF-8 bytes (uint64, one per string)."""
     array = array.cast(pa.string()) if array.type != pa.string() else array
     n = len(array)
-    offsets = np.frombuffer(array.buffers()[1], dtype=np.int32, count=n + 1,
-                            offset=array.offset * 4)
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int32, count=n + 1, offset=array.offset * 4)
     data_buffer = array.buffers()[2]
-    data = (np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None
-            else np.zeros(0, dtype=np.uint8))
+    data = (
+        np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0, dtype=np.uint8)
+    )
     starts = offsets[:-1].astype(np.int64)
     lengths = (offsets[1:] - offsets[:-1]).astype(np.int64)
     h = np.full(n, FNV_OFFSET, dtype=np.uint64)

@@ -68,8 +68,8 @@ class MarkCodes:
         n = len(arrays[0]) if arrays else 0
         out = np.empty((n, len(arrays)), dtype=np.int8)
         for first in range(0, len(arrays), COLUMN_GROUP):
-            group = arrays[first:first + COLUMN_GROUP]
-            out[:, first:first + len(group)] = self._group_codes(group, n).T
+            group = arrays[first : first + COLUMN_GROUP]
+            out[:, first : first + len(group)] = self._group_codes(group, n).T
         return out
 
     def _group_codes(self, arrays: list[pa.Array], n: int) -> np.ndarray:
@@ -89,8 +89,9 @@ class MarkCodes:
         longer = np.flatnonzero(lengths > 1)
         if len(longer):
             flat_starts, flat_lengths = starts.ravel(), lengths.ravel()
-            codes.ravel()[longer] = self._long_codes(data, flat_starts[longer].astype(np.int64),
-                                                     flat_lengths[longer])
+            codes.ravel()[longer] = self._long_codes(
+                data, flat_starts[longer].astype(np.int64), flat_lengths[longer]
+            )
         return codes
 
     def _long_codes(self, data: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -102,8 +103,9 @@ class MarkCodes:
             keys |= byte.astype(np.uint64) << np.uint64(8 * position)
         distinct, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
         table = np.empty(len(distinct), dtype=np.int8)
+
         def text(row: int) -> str:
-            return bytes(data[starts[row]:starts[row] + lengths[row]]).decode("utf-8", "replace")
+            return bytes(data[starts[row] : starts[row] + lengths[row]]).decode("utf-8", "replace")
 
         for i, row in enumerate(first):
             table[i] = self.code(text(row))

@@ -60,13 +60,14 @@ def quota_status(counts: BallotCounts) -> list[QuotaStatus]:
             checks.append(count <= quota.max_count)
             words.append(f"≤ {quota.max_count}")
         label = quota.label or "+".join(quota.strata)
-        result.append(QuotaStatus(label, tuple(quota.strata), count, share, ", ".join(words),
-                                  all(checks)))
+        result.append(QuotaStatus(label, tuple(quota.strata), count, share, ", ".join(words), all(checks)))
     return result
 
 
 def issued_status(counts: BallotCounts) -> list[IssuedStatus]:
     """Sheets read and counted against sheets issued, for strata that say ``issued``."""
-    return [IssuedStatus(s.id, s.issued, int(counts.read_by_stratum[i]),
-                         int(counts.sheets_by_stratum[i]))
-            for i, s in enumerate(counts.round.strata) if s.issued is not None]
+    return [
+        IssuedStatus(s.id, s.issued, int(counts.read_by_stratum[i]), int(counts.sheets_by_stratum[i]))
+        for i, s in enumerate(counts.round.strata)
+        if s.issued is not None
+    ]

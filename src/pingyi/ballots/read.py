@@ -55,8 +55,7 @@ class BallotFile:
     bytes_read: int = 0
     newlines: int = 0
 
-    def problem(self, code: str, message: str, line: int | None = None,
-                column: str = "") -> PingyiError:
+    def problem(self, code: str, message: str, line: int | None = None, column: str = "") -> PingyiError:
         return PingyiError([Problem(self.display, line, column, code, message)])
 
 
@@ -84,8 +83,9 @@ class _Counting(io.RawIOBase):
 Prepare = Callable[[Batch], None]
 
 
-def read_batches(r: Round, codes: MarkCodes, source: BallotFile,
-                 prepare: Prepare | None = None) -> Iterator[Batch]:
+def read_batches(
+    r: Round, codes: MarkCodes, source: BallotFile, prepare: Prepare | None = None
+) -> Iterator[Batch]:
     """All sheets of one file, as normalised batches, in file order.
 
     ``prepare`` is applied to each CSV batch by the thread that read it, so work that
@@ -112,11 +112,13 @@ def _sniff(source: BallotFile) -> str:
     is_zip = head.startswith(b"PK\x03\x04")
     is_xlsx_name = source.path.suffix.lower() in (".xlsx", ".xlsm")
     if is_xlsx_name and not is_zip:
-        raise source.problem("not_xlsx", "is named .xlsx but is not an Excel workbook "
-                             "(rename it to .csv if it is text)")
+        raise source.problem(
+            "not_xlsx", "is named .xlsx but is not an Excel workbook (rename it to .csv if it is text)"
+        )
     if is_zip and not is_xlsx_name:
-        raise source.problem("not_csv", "is an Excel workbook or other zip file, not CSV "
-                             "(rename it to .xlsx)")
+        raise source.problem(
+            "not_csv", "is an Excel workbook or other zip file, not CSV (rename it to .xlsx)"
+        )
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise source.problem("not_csv", "is an old Excel .xls file: save it as .xlsx or CSV")
     return "xlsx" if is_zip else "csv"
@@ -130,20 +132,22 @@ def _encoding(r: Round, source: BallotFile, sample: bytes) -> str:
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8"
     if b"\x00" in sample:
-        raise source.problem("not_csv", "holds NUL bytes: not a text CSV file "
-                             "(UTF-16 is not supported; save it as UTF-8 or GB18030)")
+        raise source.problem(
+            "not_csv",
+            "holds NUL bytes: not a text CSV file (UTF-16 is not supported; save it as UTF-8 or GB18030)",
+        )
     for encoding in ("utf-8", "gb18030"):
         try:
             codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
             return encoding
         except UnicodeDecodeError:
             continue
-    raise source.problem("encoding", "is neither UTF-8 nor GB18030 text "
-                         "(set ballots.encoding in the round file)", line=1)
+    raise source.problem(
+        "encoding", "is neither UTF-8 nor GB18030 text (set ballots.encoding in the round file)", line=1
+    )
 
 
-def _first_bad_line(source: BallotFile, encoding: str, start: int = 0,
-                    end: int | None = None) -> int | None:
+def _first_bad_line(source: BallotFile, encoding: str, start: int = 0, end: int | None = None) -> int | None:
     """Where decoding fails (counted from ``start``), to name the line in the error."""
     decoder = codecs.getincrementaldecoder(encoding)()
     with open(source.path, "rb") as f:
@@ -177,24 +181,26 @@ def _columns(r: Round, source: BallotFile, header: list[str]) -> _Columns:
     seen: set[str] = set()
     for name in header:
         if name in seen:
-            raise source.problem("duplicate_column", f"column '{name}' appears twice", line=1,
-                                 column=name)
+            raise source.problem("duplicate_column", f"column '{name}' appears twice", line=1, column=name)
         seen.add(name)
     fixed = [b.sheet_id, b.stratum] + ([b.form] if b.form else [])
     missing = [c for c in fixed if c not in seen]
     if missing:
-        raise source.problem("missing_column", _missing_message(missing, header, b.delimiter),
-                             line=1, column=missing[0])
+        raise source.problem(
+            "missing_column", _missing_message(missing, header, b.delimiter), line=1, column=missing[0]
+        )
     wanted = {i: b.columns.get(u.id, u.id) for i, u in enumerate(r.units)}
     units = {i: c for i, c in wanted.items() if c in seen}
     absent = tuple(i for i in wanted if i not in units)
     if absent and not r.forms:
         names = ", ".join(f"{wanted[i]} ({r.units[i].id})" for i in absent[:8])
         more = f" and {len(absent) - 8} more" if len(absent) > 8 else ""
-        raise source.problem("missing_column",
-                             f"no column for unit(s) {names}{more} "
-                             "(map unit ids to the file's columns in ballots.columns)",
-                             line=1, column=wanted[absent[0]])
+        raise source.problem(
+            "missing_column",
+            f"no column for unit(s) {names}{more} (map unit ids to the file's columns in ballots.columns)",
+            line=1,
+            column=wanted[absent[0]],
+        )
     source.unused_columns = [c for c in header if c not in set(fixed) | set(units.values())]
     return _Columns(b.sheet_id, b.stratum, b.form, units, absent)
 
@@ -206,16 +212,17 @@ def _missing_message(missing: list[str], header: list[str], delimiter: str) -> s
         for other in (";", "\t", "|", "，", ","):
             if other != delimiter and other in header[0]:
                 shown = {"\t": "tab"}.get(other, other)
-                return (f"wrong delimiter: the header is one column '{header[0][:60]}'; the file "
-                        f"seems to use '{shown}' (set ballots.delimiter)")
+                return (
+                    f"wrong delimiter: the header is one column '{header[0][:60]}'; the file "
+                    f"seems to use '{shown}' (set ballots.delimiter)"
+                )
     return text
 
 
 # --- wide CSV ---------------------------------------------------------------------------------
 
 
-def _csv_batches(r: Round, codes: MarkCodes, source: BallotFile,
-                 prepare: Prepare | None) -> Iterator[Batch]:
+def _csv_batches(r: Round, codes: MarkCodes, source: BallotFile, prepare: Prepare | None) -> Iterator[Batch]:
     with open(source.path, "rb") as f:
         sample = f.read(1 << 16)
     encoding = _encoding(r, source, sample)
@@ -223,8 +230,9 @@ def _csv_batches(r: Round, codes: MarkCodes, source: BallotFile,
     header = _header(source, sample, encoding, r.ballots.delimiter)
     cols = _columns(r, source, header)
     quoted = _has_quotes(source)
-    plan = _Plan(r, codes, cols, encoding, _raw_header(sample, encoding, r.ballots.delimiter), prepare,
-                 quoted)
+    plan = _Plan(
+        r, codes, cols, encoding, _raw_header(sample, encoding, r.ballots.delimiter), prepare, quoted
+    )
     ranges = _byte_ranges(source, encoding, quoted)
     if len(ranges) == 1:
         yield from _range_batches(plan, source, source, 0, ranges[0][1])
@@ -252,14 +260,26 @@ class _Plan:
             types[cols.form] = _DICT
         types[cols.sheet] = pa.string()
         # use_threads=False: only then does pyarrow give a malformed row its line number
-        read = pacsv.ReadOptions(block_size=BLOCK_SIZE, encoding=self.encoding, use_threads=False,
-                                 column_names=None if first else self.raw_header)
+        read = pacsv.ReadOptions(
+            block_size=BLOCK_SIZE,
+            encoding=self.encoding,
+            use_threads=False,
+            column_names=None if first else self.raw_header,
+        )
         # a file without any quote character is tokenized without quote handling (faster)
-        parse = pacsv.ParseOptions(delimiter=b.delimiter, ignore_empty_lines=False,
-                                   invalid_row_handler=on_invalid_row,
-                                   quote_char='"' if self.quoted else False, double_quote=self.quoted)
-        convert = pacsv.ConvertOptions(column_types=types, include_columns=list(types),
-                                       strings_can_be_null=False, quoted_strings_can_be_null=False)
+        parse = pacsv.ParseOptions(
+            delimiter=b.delimiter,
+            ignore_empty_lines=False,
+            invalid_row_handler=on_invalid_row,
+            quote_char='"' if self.quoted else False,
+            double_quote=self.quoted,
+        )
+        convert = pacsv.ConvertOptions(
+            column_types=types,
+            include_columns=list(types),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        )
         return {"read_options": read, "parse_options": parse, "convert_options": convert}
 
 
@@ -295,8 +315,9 @@ def _byte_ranges(source: BallotFile, encoding: str, quoted: bool) -> list[tuple[
     return list(zip(cuts, cuts[1:] + [size], strict=True))
 
 
-def _range_batches(plan: _Plan, source: BallotFile, part: BallotFile, start: int,
-                   end: int) -> Iterator[Batch]:
+def _range_batches(
+    plan: _Plan, source: BallotFile, part: BallotFile, start: int, end: int
+) -> Iterator[Batch]:
     """The batches of bytes ``start..end`` of a file; lines are counted from the range's
     first line as line 1 (line 2 after the header in the first range)."""
     first = start == 0
@@ -324,8 +345,7 @@ def _range_batches(plan: _Plan, source: BallotFile, part: BallotFile, start: int
             raise _read_error(part, plan.encoding, exc, start, end) from None
 
 
-def _parallel_batches(plan: _Plan, source: BallotFile,
-                      ranges: list[tuple[int, int]]) -> Iterator[Batch]:
+def _parallel_batches(plan: _Plan, source: BallotFile, ranges: list[tuple[int, int]]) -> Iterator[Batch]:
     """Read byte ranges in READERS threads (pyarrow and numpy release the GIL), and hand
     their batches on in file order, so the count is exactly the sequential one.
 
@@ -357,8 +377,10 @@ def _parallel_batches(plan: _Plan, source: BallotFile,
 
 
 def _shifted(error: PingyiError, offset: int) -> PingyiError:
-    return PingyiError([dataclasses.replace(p, line=p.line + offset) if p.line is not None else p
-                        for p in error.problems], error.exit_code)
+    return PingyiError(
+        [dataclasses.replace(p, line=p.line + offset) if p.line is not None else p for p in error.problems],
+        error.exit_code,
+    )
 
 
 def _header(source: BallotFile, sample: bytes, encoding: str, delimiter: str) -> list[str]:
@@ -376,14 +398,18 @@ def _raw_header(sample: bytes, encoding: str, delimiter: str) -> list[str]:
     return next(csv.reader([first], delimiter=delimiter)) if first else [""]
 
 
-def _read_error(source: BallotFile, encoding: str, exc: Exception, start: int = 0,
-                end: int | None = None) -> PingyiError:
+def _read_error(
+    source: BallotFile, encoding: str, exc: Exception, start: int = 0, end: int | None = None
+) -> PingyiError:
     message = str(exc)
     if isinstance(exc, UnicodeDecodeError) or "UTF8" in message or "utf-8" in message.lower():
         line = _first_bad_line(source, encoding, start, end)
         other = "gb18030" if encoding.startswith("utf") else "utf-8"
-        return source.problem("encoding", f"bytes that are not {encoding} "
-                              f"(set ballots.encoding: {other} if the file is {other})", line=line)
+        return source.problem(
+            "encoding",
+            f"bytes that are not {encoding} (set ballots.encoding: {other} if the file is {other})",
+            line=line,
+        )
     return source.problem("unreadable", f"cannot be read as CSV: {message.splitlines()[0]}")
 
 
@@ -413,8 +439,14 @@ def _indices(column: pa.DictionaryArray, lookup: np.ndarray) -> np.ndarray:
     return lookup[column.indices.to_numpy(zero_copy_only=False)]
 
 
-def _wide_batch(r: Round, codes: MarkCodes, source: BallotFile, cols: _Columns,
-                record: pa.RecordBatch | pa.Table, lines: np.ndarray) -> Batch | None:
+def _wide_batch(
+    r: Round,
+    codes: MarkCodes,
+    source: BallotFile,
+    cols: _Columns,
+    record: pa.RecordBatch | pa.Table,
+    lines: np.ndarray,
+) -> Batch | None:
     n = len(record)
     sheet = pc.utf8_trim_whitespace(record.column(cols.sheet))
     if isinstance(sheet, pa.ChunkedArray):
@@ -441,35 +473,47 @@ def _wide_batch(r: Round, codes: MarkCodes, source: BallotFile, cols: _Columns,
             return None
         index = np.nonzero(keep)[0]
         take = pa.array(index)
-        return Batch(source.index, lines[index], sheet.take(take), stratum[index], form[index],
-                     marks[index], stratum_col.take(take),
-                     form_col.take(take) if form_col is not None else None, cols.missing_units)
-    return Batch(source.index, lines, sheet, stratum, form, marks, stratum_col, form_col,
-                 cols.missing_units)
+        return Batch(
+            source.index,
+            lines[index],
+            sheet.take(take),
+            stratum[index],
+            form[index],
+            marks[index],
+            stratum_col.take(take),
+            form_col.take(take) if form_col is not None else None,
+            cols.missing_units,
+        )
+    return Batch(source.index, lines, sheet, stratum, form, marks, stratum_col, form_col, cols.missing_units)
 
 
 def _index_lookup(column: pa.DictionaryArray, ids: list[str]) -> np.ndarray:
     position = {value: i for i, value in enumerate(ids)}
     values = column.dictionary.to_pylist()
-    return np.fromiter((position.get(str(v).strip(), -1) for v in values), dtype=np.int16,
-                       count=len(values))
+    return np.fromiter((position.get(str(v).strip(), -1) for v in values), dtype=np.int16, count=len(values))
 
 
-def _refuse_total_rows(source: BallotFile, sheet: pa.Array, stratum: pa.DictionaryArray,
-                       lines: np.ndarray) -> None:
+def _refuse_total_rows(
+    source: BallotFile, sheet: pa.Array, stratum: pa.DictionaryArray, lines: np.ndarray
+) -> None:
     """A total row (合计) summed by a spreadsheet would be read as one more voter."""
     words = pa.array(list(TOTAL_WORDS))
-    hits = pc.or_(pc.is_in(pc.utf8_lower(sheet), value_set=words),
-                  pc.is_in(pc.utf8_lower(pc.utf8_trim_whitespace(stratum.cast(pa.string()))),
-                           value_set=words))
+    hits = pc.or_(
+        pc.is_in(pc.utf8_lower(sheet), value_set=words),
+        pc.is_in(pc.utf8_lower(pc.utf8_trim_whitespace(stratum.cast(pa.string()))), value_set=words),
+    )
     if pc.any(hits).as_py():
         row = int(np.nonzero(hits.to_numpy(zero_copy_only=False))[0][0])
-        raise source.problem("total_row", "looks like a total row (合计/total), not a sheet: "
-                             "remove it from the file", line=int(lines[row]))
+        raise source.problem(
+            "total_row",
+            "looks like a total row (合计/total), not a sheet: remove it from the file",
+            line=int(lines[row]),
+        )
 
 
-def _non_empty_rows(sheet: pa.Array, stratum: pa.DictionaryArray, marks: np.ndarray,
-                    codes: MarkCodes) -> np.ndarray:
+def _non_empty_rows(
+    sheet: pa.Array, stratum: pa.DictionaryArray, marks: np.ndarray, codes: MarkCodes
+) -> np.ndarray:
     """Rows with anything in them: an empty line is not a sheet."""
     has_id = pc.not_equal(pc.utf8_length(sheet), 0).to_numpy(zero_copy_only=False)
     stratum_text = pc.utf8_trim_whitespace(stratum.cast(pa.string()))
@@ -490,8 +534,9 @@ def _xlsx_rows(r: Round, source: BallotFile) -> tuple[list[str], Iterator[tuple[
         raise source.problem("not_xlsx", f"cannot be opened as a workbook: {exc}") from None
     name = r.ballots.sheet
     if name is not None and name not in book.sheetnames:
-        raise source.problem("missing_sheet", f"has no worksheet '{name}' "
-                             f"(it has: {', '.join(book.sheetnames)})")
+        raise source.problem(
+            "missing_sheet", f"has no worksheet '{name}' (it has: {', '.join(book.sheetnames)})"
+        )
     sheet = book[name] if name else book.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     header = [_cell_text(v) for v in next(rows, ())]
@@ -529,10 +574,21 @@ def _xlsx_batches(r: Round, codes: MarkCodes, source: BallotFile) -> Iterator[Ba
         book.close()
 
 
-def _xlsx_chunk(r: Round, codes: MarkCodes, source: BallotFile, cols: _Columns, wanted: list[str],
-                position: dict[str, int], chunk: list[tuple[int, list[str]]]) -> Iterator[Batch]:
-    arrays = {name: pa.array([row[position[name]] if position[name] < len(row) else ""
-                              for _, row in chunk], pa.string()) for name in wanted}
+def _xlsx_chunk(
+    r: Round,
+    codes: MarkCodes,
+    source: BallotFile,
+    cols: _Columns,
+    wanted: list[str],
+    position: dict[str, int],
+    chunk: list[tuple[int, list[str]]],
+) -> Iterator[Batch]:
+    arrays = {
+        name: pa.array(
+            [row[position[name]] if position[name] < len(row) else "" for _, row in chunk], pa.string()
+        )
+        for name in wanted
+    }
     lines = np.array([line for line, _ in chunk], dtype=np.int64)
     batch = _wide_batch(r, codes, source, cols, pa.table(arrays), lines)
     if batch is not None:
@@ -555,12 +611,12 @@ def _long_batches(r: Round, codes: MarkCodes, source: BallotFile, kind: str) -> 
     n = len(sheet_codes.dictionary)
     unit_position = {b.columns.get(u.id, u.id): i for i, u in enumerate(r.units)}
     unit_values = [v.strip() for v in table.column(b.unit).to_pylist()]
-    unit_of_row = np.fromiter((unit_position.get(v, -1) for v in unit_values), np.int64,
-                              len(unit_values))
+    unit_of_row = np.fromiter((unit_position.get(v, -1) for v in unit_values), np.int64, len(unit_values))
     mark_of_row = codes.lookup(table.column(b.mark).to_pylist())
     strata = {s.id: i for i, s in enumerate(r.strata)}
-    stratum_of_row = np.fromiter((strata.get(v.strip(), -1) for v in
-                                  table.column(b.stratum).to_pylist()), np.int16, table.num_rows)
+    stratum_of_row = np.fromiter(
+        (strata.get(v.strip(), -1) for v in table.column(b.stratum).to_pylist()), np.int16, table.num_rows
+    )
     first = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(first, sheet_of_row, np.arange(table.num_rows))
     preset = np.zeros(n, dtype=np.int8)
@@ -579,12 +635,21 @@ def _long_batches(r: Round, codes: MarkCodes, source: BallotFile, kind: str) -> 
     if b.form and r.forms:
         form_ids = {f: i for i, f in enumerate(r.forms)}
         raw_form = table.column(b.form).combine_chunks().take(pa.array(first))
-        form = np.fromiter((form_ids.get(str(v).strip(), -1) for v in raw_form.to_pylist()),
-                           np.int16, n)
+        form = np.fromiter((form_ids.get(str(v).strip(), -1) for v in raw_form.to_pylist()), np.int16, n)
     else:
         raw_form, form = None, np.zeros(n, dtype=np.int16)
-    yield Batch(source.index, lines[first], sheet_codes.dictionary, stratum, form, marks,
-                raw_stratum, raw_form, (), preset)
+    yield Batch(
+        source.index,
+        lines[first],
+        sheet_codes.dictionary,
+        stratum,
+        form,
+        marks,
+        raw_stratum,
+        raw_form,
+        (),
+        preset,
+    )
 
 
 def _long_table(r: Round, source: BallotFile, kind: str, names: list[str]) -> tuple[pa.Table, np.ndarray]:
@@ -596,15 +661,20 @@ def _long_table(r: Round, source: BallotFile, kind: str, names: list[str]) -> tu
             body = [(line, row) for line, row in rows if any(row)]
         finally:
             book.close()
-        table = pa.table({name: pa.array([row[position[name]] if position[name] < len(row) else ""
-                                          for _, row in body], pa.string()) for name in names})
+        table = pa.table(
+            {
+                name: pa.array(
+                    [row[position[name]] if position[name] < len(row) else "" for _, row in body], pa.string()
+                )
+                for name in names
+            }
+        )
         return table, np.array([line for line, _ in body], dtype=np.int64)
     with open(source.path, "rb") as f:
         sample = f.read(1 << 16)
     encoding = _encoding(r, source, sample)
     source.encoding = encoding
-    _require(source, _header(source, sample, encoding, r.ballots.delimiter), names,
-             r.ballots.delimiter)
+    _require(source, _header(source, sample, encoding, r.ballots.delimiter), names, r.ballots.delimiter)
 
     def on_invalid_row(row: Any) -> str:
         source.malformed.append((row.number or 0, row.text))
@@ -614,12 +684,13 @@ def _long_table(r: Round, source: BallotFile, kind: str, names: list[str]) -> tu
         table = pacsv.read_csv(
             source.path,
             read_options=pacsv.ReadOptions(encoding=encoding, use_threads=False),
-            parse_options=pacsv.ParseOptions(delimiter=r.ballots.delimiter,
-                                             ignore_empty_lines=False,
-                                             invalid_row_handler=on_invalid_row),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                                 include_columns=names,
-                                                 strings_can_be_null=False))
+            parse_options=pacsv.ParseOptions(
+                delimiter=r.ballots.delimiter, ignore_empty_lines=False, invalid_row_handler=on_invalid_row
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names}, include_columns=names, strings_can_be_null=False
+            ),
+        )
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         raise _read_error(source, encoding, exc) from None
     source.bytes_read = source.path.stat().st_size
@@ -635,5 +706,6 @@ def _long_table(r: Round, source: BallotFile, kind: str, names: list[str]) -> tu
 def _require(source: BallotFile, header: list[str], names: list[str], delimiter: str) -> None:
     missing = [n for n in names if n not in header]
     if missing:
-        raise source.problem("missing_column", _missing_message(missing, header, delimiter),
-                             line=1, column=missing[0])
+        raise source.problem(
+            "missing_column", _missing_message(missing, header, delimiter), line=1, column=missing[0]
+        )

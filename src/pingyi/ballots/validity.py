@@ -38,8 +38,7 @@ def row_reasons(r: Round, codes: MarkCodes, on_form: np.ndarray, batch: Batch) -
     def mark(mask: np.ndarray, why: Reason) -> None:
         reason[(reason == 0) & mask] = why
 
-    mark(pc.equal(pc.utf8_length(batch.sheet), 0).to_numpy(zero_copy_only=False),
-         Reason.missing_sheet_id)
+    mark(pc.equal(pc.utf8_length(batch.sheet), 0).to_numpy(zero_copy_only=False), Reason.missing_sheet_id)
     mark(batch.stratum < 0, Reason.unknown_stratum)
     mark(batch.form < 0, Reason.unknown_form)
     marks = batch.marks
@@ -65,8 +64,9 @@ def row_reasons(r: Round, codes: MarkCodes, on_form: np.ndarray, batch: Batch) -
     return reason
 
 
-def reason_detail(r: Round, codes: MarkCodes, on_form: np.ndarray, batch: Batch, row: int,
-                  why: Reason) -> str:
+def reason_detail(
+    r: Round, codes: MarkCodes, on_form: np.ndarray, batch: Batch, row: int, why: Reason
+) -> str:
     """A human sentence for one rejected row (rejects are few: built one by one)."""
     if why == Reason.unknown_stratum:
         known = ", ".join(s.id for s in r.strata)

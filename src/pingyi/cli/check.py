@@ -10,26 +10,47 @@ from pingyi.cli.options import format_option, quiet_option
 from pingyi.cli.output import emit, emit_json, print_table
 from pingyi.errors import EXIT_CHECK_FAILED
 
-CATEGORY_COLUMNS = [("id", "category"), ("name", "名称"), ("units", "单位数"),
-                    ("winners", "优胜"), ("last_place", "末位"), ("ranked", "排名")]
+CATEGORY_COLUMNS = [
+    ("id", "category"),
+    ("name", "名称"),
+    ("units", "单位数"),
+    ("winners", "优胜"),
+    ("last_place", "末位"),
+    ("ranked", "排名"),
+]
 STRATUM_COLUMNS = [("id", "stratum"), ("name", "名称"), ("weight", "权重"), ("issued", "发放")]
-SHEET_COLUMNS = [("id", "stratum"), ("name", "名称"), ("read", "读入"), ("counted", "有效"),
-                 ("issued", "发放"), ("return_rate", "回收率")]
-QUOTA_COLUMNS = [("label", "quota"), ("count", "份数"), ("share", "占比"), ("required", "要求"),
-                 ("met", "达标")]
+SHEET_COLUMNS = [
+    ("id", "stratum"),
+    ("name", "名称"),
+    ("read", "读入"),
+    ("counted", "有效"),
+    ("issued", "发放"),
+    ("return_rate", "回收率"),
+]
+QUOTA_COLUMNS = [
+    ("label", "quota"),
+    ("count", "份数"),
+    ("share", "占比"),
+    ("required", "要求"),
+    ("met", "达标"),
+]
 
 
 @click.command(name="check")
 @click.argument("round_file", type=click.Path(dir_okay=False))
 @click.argument("ballots", nargs=-1)
-@click.option("--strict", is_flag=True,
-              help="Exit 1 when a check fails (quota missed, conflicting sheets).")
-@click.option("--rejects", "rejects_file", type=click.Path(dir_okay=False),
-              help="Write every rejected sheet to this CSV (file,line,sheet,reason,detail).")
+@click.option("--strict", is_flag=True, help="Exit 1 when a check fails (quota missed, conflicting sheets).")
+@click.option(
+    "--rejects",
+    "rejects_file",
+    type=click.Path(dir_okay=False),
+    help="Write every rejected sheet to this CSV (file,line,sheet,reason,detail).",
+)
 @format_option
 @quiet_option
-def command(round_file: str, ballots: tuple[str, ...], strict: bool, rejects_file: str | None,
-            fmt: str, quiet: bool) -> None:
+def command(
+    round_file: str, ballots: tuple[str, ...], strict: bool, rejects_file: str | None, fmt: str, quiet: bool
+) -> None:
     """Validate a round file, and its ballots if given, without writing results.
 
     For the round file: units per category, strata and weights, the rules in force in
@@ -80,8 +101,9 @@ def _show(summary: dict[str, Any], fmt: str, round_file: str) -> None:
     if fmt == "csv":
         emit(summary["categories"], CATEGORY_COLUMNS, "csv")
         return
-    click.echo(f"{summary['title']}  ({summary['round']}, scheme {summary['scheme']}): "
-               f"{summary['units']} units")
+    click.echo(
+        f"{summary['title']}  ({summary['round']}, scheme {summary['scheme']}): {summary['units']} units"
+    )
     print_table(summary["categories"], CATEGORY_COLUMNS, title="类别 categories")
     print_table(summary["strata"], STRATUM_COLUMNS, title="评议层面 strata")
     click.echo("规则 rules:")
@@ -95,15 +117,20 @@ def _show(summary: dict[str, Any], fmt: str, round_file: str) -> None:
 def _show_ballots(b: dict[str, Any]) -> None:
     sheets = b["sheets"]
     reasons = ", ".join(f"{k} {v}" for k, v in sheets["rejected_by_reason"].items()) or "none"
-    click.echo(f"sheets: read {sheets['read']} = counted {sheets['counted']} + rejected "
-               f"{sheets['rejected']} ({reasons})")
+    click.echo(
+        f"sheets: read {sheets['read']} = counted {sheets['counted']} + rejected "
+        f"{sheets['rejected']} ({reasons})"
+    )
     print_table(b["strata"], SHEET_COLUMNS, title="各层面 sheets per stratum")
     if b["forms"]:
         print_table(b["forms"], [("id", "form"), ("counted", "有效")], title="各表 sheets per form")
     if b["quotas"]:
         print_table(b["quotas"], QUOTA_COLUMNS, title="配额 quotas")
-    print_table(b["coverage"], [("unit", "unit"), ("name", "名称"), ("valid", "有效票")],
-                title="有效票最少 fewest valid marks")
+    print_table(
+        b["coverage"],
+        [("unit", "unit"), ("name", "名称"), ("valid", "有效票")],
+        title="有效票最少 fewest valid marks",
+    )
     for f in b["files"]:
         notes = []
         if f["unused_columns"]:

@@ -11,8 +11,15 @@ from pingyi.cli.options import lang_option, quiet_option, results_option
 
 @click.command(name="feedback")
 @results_option
-@click.option("-o", "--output", "output", type=click.Path(file_okay=False), default="feedback",
-              show_default=True, help="Folder to write the workbooks to.")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(file_okay=False),
+    default="feedback",
+    show_default=True,
+    help="Folder to write the workbooks to.",
+)
 @click.option("--unit", "unit_ids", multiple=True, help="Only this unit (by id); may be repeated.")
 @lang_option
 @quiet_option
@@ -34,8 +41,18 @@ def command(results_dir: str, output: str, unit_ids: tuple[str, ...], lang: str,
     known = {u["id"] for u in document["units"]}
     unknown = [u for u in unit_ids if u not in known]
     if unknown:
-        raise PingyiError([Problem(f"{results_dir}/results.json", None, "unit", "unknown_unit",
-                                   f"no unit '{u}' in this result") for u in unknown])
+        raise PingyiError(
+            [
+                Problem(
+                    f"{results_dir}/results.json",
+                    None,
+                    "unit",
+                    "unknown_unit",
+                    f"no unit '{u}' in this result",
+                )
+                for u in unknown
+            ]
+        )
     folder = Path(output)
     folder.mkdir(parents=True, exist_ok=True)
     books = feedback_workbooks(document, list(unit_ids) or None, lang)

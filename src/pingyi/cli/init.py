@@ -11,10 +11,20 @@ from pingyi.errors import PingyiError, Problem
 
 @click.command(name="init")
 @click.option("--scheme", required=True, help="Built-in scheme to extend (see 'pingyi schemes').")
-@click.option("--units", "units_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="A CSV or XLSX of units (id,name,category) for the round to use.")
-@click.option("-o", "--output", "output", default="round.yaml", show_default=True,
-              help="Round file to write ('-' for stdout).")
+@click.option(
+    "--units",
+    "units_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A CSV or XLSX of units (id,name,category) for the round to use.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    default="round.yaml",
+    show_default=True,
+    help="Round file to write ('-' for stdout).",
+)
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
 def command(scheme: str, units_file: Path | None, output: str, force: bool) -> None:
     """Write a commented starter round file that 'pingyi check' accepts as written.
@@ -35,8 +45,12 @@ def command(scheme: str, units_file: Path | None, output: str, force: bool) -> N
         return
     existing = [p for p in files if Path(p).exists()]
     if existing and not force:
-        raise PingyiError([Problem(p, None, "", "file_exists",
-                                   "already exists (use --force to overwrite)") for p in existing])
+        raise PingyiError(
+            [
+                Problem(p, None, "", "file_exists", "already exists (use --force to overwrite)")
+                for p in existing
+            ]
+        )
     for path, text in files.items():
         Path(path).write_text(text, encoding="utf-8")
         click.echo(f"wrote {path}", err=True)

@@ -17,8 +17,9 @@ import click
 Column = tuple[str, str]  # (key in the row, heading in the table)
 
 
-def emit(rows: Sequence[dict[str, Any]], columns: Sequence[Column], fmt: str,
-         title: str | None = None) -> None:
+def emit(
+    rows: Sequence[dict[str, Any]], columns: Sequence[Column], fmt: str, title: str | None = None
+) -> None:
     """Print ``rows`` in ``fmt``: table (people), csv or json (scripts)."""
     if fmt == "json":
         click.echo(json.dumps(list(rows), ensure_ascii=False, indent=2))
@@ -31,8 +32,7 @@ def emit(rows: Sequence[dict[str, Any]], columns: Sequence[Column], fmt: str,
         print_table(rows, columns, title)
 
 
-def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column],
-                title: str | None = None) -> None:
+def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str | None = None) -> None:
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
@@ -42,8 +42,12 @@ def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column],
     for _, heading in columns:
         table.add_column(heading)
     for row in rows:  # text from inputs is escaped: a unit named "[red]" stays a name
-        table.add_row(*(value if isinstance(value, Text) else escape(_cell(value))
-                        for value in (row.get(key) for key, _ in columns)))
+        table.add_row(
+            *(
+                value if isinstance(value, Text) else escape(_cell(value))
+                for value in (row.get(key) for key, _ in columns)
+            )
+        )
     Console(soft_wrap=False).print(table)
 
 

@@ -7,8 +7,7 @@ import click
 from pingyi.cli.options import format_option
 from pingyi.cli.output import emit
 
-COLUMNS = [("name", "scheme"), ("title", "title"), ("seed", "seed"), ("scale", "scale"),
-           ("method", "method")]
+COLUMNS = [("name", "scheme"), ("title", "title"), ("seed", "seed"), ("scale", "scale"), ("method", "method")]
 
 
 @click.command(name="schemes")

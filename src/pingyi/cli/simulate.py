@@ -9,16 +9,27 @@ import click
 @click.argument("round_file", type=click.Path(dir_okay=False))
 @click.option("--sheets", type=click.IntRange(min=1), required=True, help="Sheets to make.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True,
-              help="CSV file to write (wide layout).")
-@click.option("--encoding", type=click.Choice(["utf-8", "gb18030"]), default="utf-8",
-              show_default=True)
-@click.option("--duplicates", type=click.FloatRange(0, 1), default=0.005, show_default=True,
-              help="Share of sheets scanned twice (identical re-scans).")
-@click.option("--conflicts", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Sheets whose id is re-used with different marks.")
-def command(round_file: str, sheets: int, seed: int, output: str, encoding: str,
-            duplicates: float, conflicts: int) -> None:
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), required=True, help="CSV file to write (wide layout)."
+)
+@click.option("--encoding", type=click.Choice(["utf-8", "gb18030"]), default="utf-8", show_default=True)
+@click.option(
+    "--duplicates",
+    type=click.FloatRange(0, 1),
+    default=0.005,
+    show_default=True,
+    help="Share of sheets scanned twice (identical re-scans).",
+)
+@click.option(
+    "--conflicts",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Sheets whose id is re-used with different marks.",
+)
+def command(
+    round_file: str, sheets: int, seed: int, output: str, encoding: str, duplicates: float, conflicts: int
+) -> None:
     """Write synthetic wide ballots for a round, deterministic for a seed.
 
     Strata follow the round's quotas, each unit has its own tendency over the scale, and
@@ -32,6 +43,7 @@ def command(round_file: str, sheets: int, seed: int, output: str, encoding: str,
     from pingyi.simulate import Mix, simulate
 
     r = load_round(round_file)
-    rows = simulate(r, sheets, seed, output, Mix(duplicates=duplicates, conflicts=conflicts),
-                    encoding=encoding)
+    rows = simulate(
+        r, sheets, seed, output, Mix(duplicates=duplicates, conflicts=conflicts), encoding=encoding
+    )
     click.echo(f"wrote {output}: {rows} rows ({sheets} sheets + {rows - sheets} re-scans)", err=True)

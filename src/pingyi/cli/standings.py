@@ -15,17 +15,29 @@ from pingyi.cli.output import emit, emit_json, print_table
 from pingyi.numbers import Shown
 from pingyi.report.i18n import flag_word, word
 
-FLAG_STYLES = {"winner": "bold green", "last_place": "bold red", "rectification": "yellow",
-               "veto": "magenta", "tie": "cyan"}
-MACHINE_COLUMNS = [(key, key) for key in ("category", "rank", "unit", "name", "score",
-                                           "satisfaction_rate", "valid", "flags")]
+FLAG_STYLES = {
+    "winner": "bold green",
+    "last_place": "bold red",
+    "rectification": "yellow",
+    "veto": "magenta",
+    "tie": "cyan",
+}
+MACHINE_COLUMNS = [
+    (key, key) for key in ("category", "rank", "unit", "name", "score", "satisfaction_rate", "valid", "flags")
+]
 LISTS = [("winners", "winner"), ("last_place", "last_place"), ("rectification", "rectification")]
 
 
 def _columns(lang: str) -> list[tuple[str, str]]:
-    return [("rank", word("rank", lang)), ("name", word("unit", lang)), ("id", word("unit_id", lang)),
-            ("shown_score", word("score", lang)), ("satisfaction", word("rate", lang)),
-            ("valid", word("valid", lang)), ("flags", word("flags", lang))]
+    return [
+        ("rank", word("rank", lang)),
+        ("name", word("unit", lang)),
+        ("id", word("unit_id", lang)),
+        ("shown_score", word("score", lang)),
+        ("satisfaction", word("rate", lang)),
+        ("valid", word("valid", lang)),
+        ("flags", word("flags", lang)),
+    ]
 
 
 def category_rows(document: dict[str, Any], category: dict[str, Any]) -> list[dict[str, Any]]:
@@ -36,11 +48,19 @@ def category_rows(document: dict[str, Any], category: dict[str, Any]) -> list[di
     for unit_id in category["units"]:
         u = units[unit_id]
         rate = u["satisfaction_rate_exact"]
-        rows.append({
-            "category": u["category"], "rank": u["rank"], "id": u["id"], "name": u["name"],
-            "valid": u["valid"], "flags": u["flags"], "shown_score": shown.score(u["score_exact"]),
-            "shown_rate": shown.share(rate), "satisfaction": shown.percent(rate),
-        })
+        rows.append(
+            {
+                "category": u["category"],
+                "rank": u["rank"],
+                "id": u["id"],
+                "name": u["name"],
+                "valid": u["valid"],
+                "flags": u["flags"],
+                "shown_score": shown.score(u["score_exact"]),
+                "shown_rate": shown.share(rate),
+                "satisfaction": shown.percent(rate),
+            }
+        )
     return rows
 
 
@@ -52,16 +72,30 @@ def show_category(document: dict[str, Any], category: dict[str, Any], fmt: str, 
         emit_json([units[unit_id] for unit_id in category["units"]])
         return
     if fmt == "csv":
-        emit([{**row, "unit": row["id"], "score": row["shown_score"], "satisfaction_rate": row["shown_rate"],
-               "flags": ";".join(row["flags"])} for row in rows], MACHINE_COLUMNS, fmt)
+        emit(
+            [
+                {
+                    **row,
+                    "unit": row["id"],
+                    "score": row["shown_score"],
+                    "satisfaction_rate": row["shown_rate"],
+                    "flags": ";".join(row["flags"]),
+                }
+                for row in rows
+            ],
+            MACHINE_COLUMNS,
+            fmt,
+        )
         return
     from rich.text import Text
 
     def flags(names: list[str]) -> Text:
         return Text(" ").join(Text(flag_word(f, lang), style=FLAG_STYLES[f]) for f in names)
 
-    table_rows = [{**row, "rank": "—" if row["rank"] is None else row["rank"], "flags": flags(row["flags"])}
-                  for row in rows]
+    table_rows = [
+        {**row, "rank": "—" if row["rank"] is None else row["rank"], "flags": flags(row["flags"])}
+        for row in rows
+    ]
     print_table(table_rows, _columns(lang), title=f"{category['name']} ({category['id']})")
     click.echo(summary_line(document, category, lang))
     if category["ranked"]:
@@ -94,8 +128,10 @@ def _lists(document: dict[str, Any], category: dict[str, Any], lang: str) -> Non
             for i in ids:
                 click.echo(f"    - {units[i]['name']}: {units[i]['reasons'].get(flag, '')}")
     if category["winners_tie_at_cutoff"]:
-        click.echo(f"  ! {word('winners', lang)}: {len(category['winners'])} > {category['winners_allowed']} "
-                   f"({word('tie', lang)})")
+        click.echo(
+            f"  ! {word('winners', lang)}: {len(category['winners'])} > {category['winners_allowed']} "
+            f"({word('tie', lang)})"
+        )
     for unit_id in category["units"]:
         reasons = units[unit_id]["reasons"]
         for key in ("veto", "escalation"):

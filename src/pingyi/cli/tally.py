@@ -14,15 +14,26 @@ from pingyi.errors import EXIT_CHECK_FAILED
 @click.command(name="tally")
 @click.argument("round_file", type=click.Path(dir_okay=False))
 @click.argument("ballots", nargs=-1, required=True)
-@click.option("-o", "--output", "output", type=click.Path(file_okay=False), default="pingyi-results",
-              show_default=True, help="Results directory to write (replaced atomically).")
-@click.option("--strict", is_flag=True,
-              help="Exit 1 and write nothing when a check fails (quota missed, conflicting sheets).")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(file_okay=False),
+    default="pingyi-results",
+    show_default=True,
+    help="Results directory to write (replaced atomically).",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit 1 and write nothing when a check fails (quota missed, conflicting sheets).",
+)
 @format_option
 @lang_option
 @quiet_option
-def command(round_file: str, ballots: tuple[str, ...], output: str, strict: bool, fmt: str,
-            lang: str, quiet: bool) -> None:
+def command(
+    round_file: str, ballots: tuple[str, ...], output: str, strict: bool, fmt: str, lang: str, quiet: bool
+) -> None:
     """Count, score and rank a round; print each category; write the results directory.
 
     BALLOTS are one or more CSV/XLSX files, or a quoted glob like 'ballots/*.csv'. The
@@ -59,8 +70,7 @@ def command(round_file: str, ballots: tuple[str, ...], output: str, strict: bool
         raise SystemExit(EXIT_CHECK_FAILED)
     target = Path(output)
     inputs = manifest.round_inputs(outcome.round, round_file, files)
-    record = manifest.make_manifest(target, inputs, outcome.files, ["pingyi", *sys.argv[1:]],
-                                    {"lang": lang})
+    record = manifest.make_manifest(target, inputs, outcome.files, ["pingyi", *sys.argv[1:]], {"lang": lang})
     write_directory(target, {**outcome.files, "manifest.json": dumps(record)})
     document = outcome.document
     if fmt == "json":
@@ -73,7 +83,9 @@ def command(round_file: str, ballots: tuple[str, ...], output: str, strict: bool
             show_category(document, category, "table", lang)
         sheets = document["sheets"]
         reasons = ", ".join(f"{k} {v}" for k, v in sheets["rejected_by_reason"].items()) or "none"
-        click.echo(f"sheets: read {sheets['read']} = counted {sheets['counted']} + rejected "
-                   f"{sheets['rejected']} ({reasons})")
+        click.echo(
+            f"sheets: read {sheets['read']} = counted {sheets['counted']} + rejected "
+            f"{sheets['rejected']} ({reasons})"
+        )
     if not quiet:
         click.echo(f"results written to {target}/", err=True)

@@ -31,5 +31,6 @@ def command(results_dir: str, quiet: bool) -> None:
         click.echo(f"{results_dir}: NOT verified ({len(report.differences)} differences)")
         raise SystemExit(EXIT_CHECK_FAILED)
     if not quiet:
-        click.echo(f"{results_dir}: verified: {report.inputs} inputs unchanged, "
-                   f"{report.outputs} outputs identical")
+        click.echo(
+            f"{results_dir}: verified: {report.inputs} inputs unchanged, {report.outputs} outputs identical"
+        )

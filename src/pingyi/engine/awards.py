@@ -50,8 +50,7 @@ def _winners(r: Round, result: CategoryResult, ranked: list[UnitResult], keys: d
         result.winners.append(unit.id)
 
 
-def _last_place(r: Round, result: CategoryResult, ranked: list[UnitResult],
-                keys: dict[str, Key]) -> None:
+def _last_place(r: Round, result: CategoryResult, ranked: list[UnitResult], keys: dict[str, Key]) -> None:
     places = r.last_place_of(result.category)
     if not places or not ranked:
         return
@@ -74,8 +73,9 @@ def _rectification(r: Round, result: CategoryResult, ranked: list[UnitResult]) -
             value = unit.tallied.satisfaction_rate
             if value is not None and value < rule.below:
                 precision = r.satisfaction.precision
-                unit.flag("rectification",
-                          f"满意率 {show_percent(value, precision)} < {plain(rule.below * 100)}%")
+                unit.flag(
+                    "rectification", f"满意率 {show_percent(value, precision)} < {plain(rule.below * 100)}%"
+                )
                 result.rectification.append(unit.id)
         elif unit.score is not None and unit.score < rule.below:
             unit.flag("rectification", f"得分 {show(unit.score, r.scoring.precision)} < {plain(rule.below)}")

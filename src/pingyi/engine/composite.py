@@ -37,32 +37,46 @@ def read_adjustments(r: Round) -> Adjustments:
     for line, cells in rows:
         unit = cells["unit"]
         if unit not in known:
-            problems.append(Problem(r.adjustments, line, "unit", "unknown_unit",
-                                    f"unit '{unit}' is not a unit of the round"))
+            problems.append(
+                Problem(
+                    r.adjustments, line, "unit", "unknown_unit", f"unit '{unit}' is not a unit of the round"
+                )
+            )
             continue
         if unit in found:
-            problems.append(Problem(r.adjustments, line, "unit", "duplicate_unit",
-                                    f"unit '{unit}' has a second row"))
+            problems.append(
+                Problem(r.adjustments, line, "unit", "duplicate_unit", f"unit '{unit}' has a second row")
+            )
             continue
         found[unit] = {}
         for column in columns:
             try:
                 found[unit][column] = to_fraction(cells[column])
             except ValueError:
-                problems.append(Problem(r.adjustments, line, column, "not_a_number",
-                                        f"unit '{unit}': expected a number, got {cells[column]!r}"))
+                problems.append(
+                    Problem(
+                        r.adjustments,
+                        line,
+                        column,
+                        "not_a_number",
+                        f"unit '{unit}': expected a number, got {cells[column]!r}",
+                    )
+                )
     for unit in r.units:
         if unit.id not in found:
-            problems.append(Problem(r.adjustments, None, "unit", "missing_unit",
-                                    f"no row for unit '{unit.id}' ({unit.name})"))
+            problems.append(
+                Problem(
+                    r.adjustments, None, "unit", "missing_unit", f"no row for unit '{unit.id}' ({unit.name})"
+                )
+            )
     if problems:
         raise PingyiError(problems)
     return found
 
 
-def composite_score(composite: Composite, score: Fraction | None, rate: Fraction | None,
-                    adjustments: dict[str, Fraction]) -> tuple[Fraction | None, dict[str, Fraction],
-                                                                Fraction]:
+def composite_score(
+    composite: Composite, score: Fraction | None, rate: Fraction | None, adjustments: dict[str, Fraction]
+) -> tuple[Fraction | None, dict[str, Fraction], Fraction]:
     """(result, component values, total deductions); no result without a ballot score."""
     values: dict[str, Fraction] = {}
     for component in composite.components:

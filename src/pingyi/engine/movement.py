@@ -96,9 +96,14 @@ def award_bonuses(r: Round, category: CategoryResult) -> None:
         for unit in members:
             moved = f"前移{_rise(unit)}位"
             if unit.id in top:
-                offers[unit.id].append((rules.advanced_bonus,
-                                        f"{moved}，前移{band.at_least}位以上且移位最多的前"
-                                        f"{band.top_advanced}名，享受先进单位待遇", True))
+                offers[unit.id].append(
+                    (
+                        rules.advanced_bonus,
+                        f"{moved}，前移{band.at_least}位以上且移位最多的前"
+                        f"{band.top_advanced}名，享受先进单位待遇",
+                        True,
+                    )
+                )
             else:
                 offers[unit.id].append((band.bonus, moved, False))
     for unit in category.units:

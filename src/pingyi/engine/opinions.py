@@ -43,13 +43,17 @@ def read_opinions(r: Round) -> tuple[list[Opinion], list[str]]:
     for line, cells in rows:
         unit, text = cells["unit"], cells["text"]
         if unit not in known:
-            problems.append(Problem(display, line, "unit", "unknown_unit",
-                                    f"unit '{unit}' is not a unit of the round"))
+            problems.append(
+                Problem(display, line, "unit", "unknown_unit", f"unit '{unit}' is not a unit of the round")
+            )
         elif not text:
             empty += 1
         else:
-            opinions.append(Opinion(unit, text, classify(r.opinions, text), cells.get("stratum", ""),
-                                    cells.get("sheet", "")))
+            opinions.append(
+                Opinion(
+                    unit, text, classify(r.opinions, text), cells.get("stratum", ""), cells.get("sheet", "")
+                )
+            )
     if problems:
         raise PingyiError(problems)
     warnings = [f"{display}: {empty} rows without text skipped"] if empty else []

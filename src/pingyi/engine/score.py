@@ -71,8 +71,9 @@ class Scorer:
         parts = [self._parts(row) for row in rows]
         by_stratum = tuple(self._alone(row, p) for row, p in zip(rows, parts, strict=True))
         totals = tuple(sum(column) for column in zip(*rows, strict=True))
-        return UnitScore(totals, sum(p.valid for p in parts), self._score(parts),
-                         self._rate(parts), by_stratum)
+        return UnitScore(
+            totals, sum(p.valid for p in parts), self._score(parts), self._rate(parts), by_stratum
+        )
 
     def _parts(self, row: list[int]) -> _Parts:
         n = len(self.values)
@@ -125,8 +126,9 @@ class Scorer:
 
 def _ratio(terms: list[tuple[Fraction, Fraction, int]]) -> Fraction:
     """Σ w × numerator / Σ w × denominator (pooled, each mark weighing w)."""
-    return (sum((w * num for w, num, _ in terms), Fraction(0))
-            / sum((w * den for w, _, den in terms), Fraction(0)))
+    return sum((w * num for w, num, _ in terms), Fraction(0)) / sum(
+        (w * den for w, _, den in terms), Fraction(0)
+    )
 
 
 def _share(terms: list[tuple[Fraction, Fraction, int]]) -> Fraction:

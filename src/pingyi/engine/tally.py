@@ -30,8 +30,9 @@ def tally(counts: BallotCounts) -> TallyResult:
         for category in categories:
             movement.award_bonuses(r, category)
     movement.escalate(r, previous, units)
-    result.warnings.extend(f"unit {u.id} ({u.unit.name}) has no valid mark: not ranked"
-                           for u in units if u.score is None)
+    result.warnings.extend(
+        f"unit {u.id} ({u.unit.name}) has no valid mark: not ranked" for u in units if u.score is None
+    )
     return result
 
 
@@ -42,14 +43,16 @@ def _unit_results(r: Round, scores: list[UnitScore]) -> list[UnitResult]:
         if r.composite is None:
             results.append(UnitResult(unit, tallied, tallied.score))
             continue
-        score, parts, deductions = composite_score(r.composite, tallied.score,
-                                                   tallied.satisfaction_rate, adjustments.get(unit.id, {}))
+        score, parts, deductions = composite_score(
+            r.composite, tallied.score, tallied.satisfaction_rate, adjustments.get(unit.id, {})
+        )
         results.append(UnitResult(unit, tallied, score, parts, deductions))
     return results
 
 
-def _category(r: Round, counts: BallotCounts, scorer: Scorer, units: list[UnitResult],
-              category_id: str) -> CategoryResult:
+def _category(
+    r: Round, counts: BallotCounts, scorer: Scorer, units: list[UnitResult], category_id: str
+) -> CategoryResult:
     category = r.category(category_id)
     assert category is not None
     members = [u for u in units if u.unit.category == category_id]
@@ -57,8 +60,11 @@ def _category(r: Round, counts: BallotCounts, scorer: Scorer, units: list[UnitRe
     pooled = _overall(r, scorer, counts.counts[indices], members)
     if not category.ranked:
         return CategoryResult(category, members, satisfaction_rate=pooled)
-    keys: dict[str, Key] = {u.id: rank_key(u.score, u.tallied, r.scoring.tie_break, counts.codes)
-                            for u in members if u.score is not None}
+    keys: dict[str, Key] = {
+        u.id: rank_key(u.score, u.tallied, r.scoring.tie_break, counts.codes)
+        for u in members
+        if u.score is not None
+    }
     ranked = [u for u in members if u.id in keys]
     for unit, rank in zip(ranked, competition_ranks([keys[u.id] for u in ranked]), strict=True):
         unit.rank = rank

@@ -22,31 +22,61 @@ def ballot_summary(counts: BallotCounts) -> dict[str, Any]:
     valid = _valid_marks(counts)
     order = np.lexsort((np.arange(len(r.units)), valid))[:COVERAGE_ROWS]
     conflicts = counts.rejected_by_reason.get("conflicting_duplicate", 0)
-    failures = [f"quota missed: {q.label} ({show_percent(q.share, 2)}, {q.count} sheets; "
-                f"required {q.required})" for q in quotas if not q.met]
+    failures = [
+        f"quota missed: {q.label} ({show_percent(q.share, 2)}, {q.count} sheets; required {q.required})"
+        for q in quotas
+        if not q.met
+    ]
     if conflicts:
         failures.append(f"{conflicts} sheets share an id with different contents")
-    void = [f"stratum {s.stratum}: {s.counted} sheets counted but only {s.issued} issued"
-            for s in issued.values() if s.over_issued]
+    void = [
+        f"stratum {s.stratum}: {s.counted} sheets counted but only {s.issued} issued"
+        for s in issued.values()
+        if s.over_issued
+    ]
     return {
         "round": r.round,
-        "sheets": {"read": counts.read, "counted": counts.counted, "rejected": counts.rejected,
-                   "rejected_by_reason": counts.rejected_by_reason},
+        "sheets": {
+            "read": counts.read,
+            "counted": counts.counted,
+            "rejected": counts.rejected,
+            "rejected_by_reason": counts.rejected_by_reason,
+        },
         "strata": [
-            {"id": s.id, "name": s.name, "read": int(counts.read_by_stratum[i]),
-             "counted": int(counts.sheets_by_stratum[i]), "issued": s.issued,
-             "return_rate": (show_percent(issued[s.id].return_rate, 2) if s.id in issued else None)}
+            {
+                "id": s.id,
+                "name": s.name,
+                "read": int(counts.read_by_stratum[i]),
+                "counted": int(counts.sheets_by_stratum[i]),
+                "issued": s.issued,
+                "return_rate": (show_percent(issued[s.id].return_rate, 2) if s.id in issued else None),
+            }
             for i, s in enumerate(r.strata)
         ],
-        "forms": [{"id": form, "counted": int(counts.sheets_by_form[i])}
-                  for i, form in enumerate(r.forms or {})],
-        "quotas": [{"label": q.label, "strata": list(q.strata), "count": q.count,
-                    "share": show_percent(q.share, 2), "required": q.required, "met": q.met}
-                   for q in quotas],
-        "coverage": [{"unit": r.units[i].id, "name": r.units[i].name, "valid": int(valid[i])}
-                     for i in order],
-        "files": [{"file": f.display, "encoding": f.encoding, "empty_lines": f.empty_lines,
-                   "unused_columns": f.unused_columns} for f in counts.files],
+        "forms": [
+            {"id": form, "counted": int(counts.sheets_by_form[i])} for i, form in enumerate(r.forms or {})
+        ],
+        "quotas": [
+            {
+                "label": q.label,
+                "strata": list(q.strata),
+                "count": q.count,
+                "share": show_percent(q.share, 2),
+                "required": q.required,
+                "met": q.met,
+            }
+            for q in quotas
+        ],
+        "coverage": [{"unit": r.units[i].id, "name": r.units[i].name, "valid": int(valid[i])} for i in order],
+        "files": [
+            {
+                "file": f.display,
+                "encoding": f.encoding,
+                "empty_lines": f.empty_lines,
+                "unused_columns": f.unused_columns,
+            }
+            for f in counts.files
+        ],
         "failures": failures,
         "void": void,
     }

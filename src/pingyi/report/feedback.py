@@ -33,8 +33,9 @@ def file_name(name: str, unit_id: str, taken: set[str]) -> str:
     return candidate
 
 
-def feedback_workbooks(document: dict[str, Any], unit_ids: list[str] | None = None,
-                       lang: str = "zh") -> dict[str, bytes]:
+def feedback_workbooks(
+    document: dict[str, Any], unit_ids: list[str] | None = None, lang: str = "zh"
+) -> dict[str, bytes]:
     """File name → workbook bytes, for the given units (default: all, in round order)."""
     taken: set[str] = set()
     chosen = unit_ids or [u["id"] for u in document["units"]]
@@ -61,12 +62,22 @@ def unit_workbook(document: dict[str, Any], unit_id: str, lang: str = "zh") -> b
     return workbook_bytes(wb)
 
 
-def _standing(ws: Worksheet, top: int, document: dict[str, Any], figures: Figures, unit: dict[str, Any],
-              category: dict[str, Any], lang: str) -> int:
+def _standing(
+    ws: Worksheet,
+    top: int,
+    document: dict[str, Any],
+    figures: Figures,
+    unit: dict[str, Any],
+    category: dict[str, Any],
+    lang: str,
+) -> int:
     ranked = [i for i in category["units"] if figures.units[i]["rank"] is not None]
     of_units = word("of_units", lang, n=len(ranked))
-    rank = (f"{word('rank_in_category', lang, rank=unit['rank'])}（{of_units}）"
-            if unit["rank"] is not None else word("not_ranked", lang))
+    rank = (
+        f"{word('rank_in_category', lang, rank=unit['rank'])}（{of_units}）"
+        if unit["rank"] is not None
+        else word("not_ranked", lang)
+    )
     flags = "、".join(flag_word(f, lang) for f in unit["flags"]) or word("none", lang)
     facts: list[tuple[str, Any, str | None]] = [
         (word("unit", lang), unit["name"], None),
@@ -78,11 +89,12 @@ def _standing(ws: Worksheet, top: int, document: dict[str, Any], figures: Figure
         (word("flags", lang), flags, None),
     ]
     if "previous_rank" in unit:
-        facts += [(word("previous_rank", lang), unit["previous_rank"], None),
-                  (word("rank_change", lang), unit["rank_change"], None),
-                  (word("bonus", lang), unit["bonus"], None),
-                  (word("bonus_reason", lang),
-                   unit.get("bonus_reason") or unit.get("movement_note") or "", None)]
+        facts += [
+            (word("previous_rank", lang), unit["previous_rank"], None),
+            (word("rank_change", lang), unit["rank_change"], None),
+            (word("bonus", lang), unit["bonus"], None),
+            (word("bonus_reason", lang), unit.get("bonus_reason") or unit.get("movement_note") or "", None),
+        ]
     for i, (label, value, number_format) in enumerate(facts, start=top):
         put(ws, i, 1, label)
         bold(ws, i, 1)
@@ -90,8 +102,14 @@ def _standing(ws: Worksheet, top: int, document: dict[str, Any], figures: Figure
     return top + len(facts)
 
 
-def _rules(ws: Worksheet, top: int, document: dict[str, Any], unit: dict[str, Any],
-           category: dict[str, Any], lang: str) -> int:
+def _rules(
+    ws: Worksheet,
+    top: int,
+    document: dict[str, Any],
+    unit: dict[str, Any],
+    category: dict[str, Any],
+    lang: str,
+) -> int:
     """Each rule of the round the unit met or missed, in words."""
     lines = []
     if category["winners_allowed"] and unit["rank"] is not None:
@@ -110,8 +128,13 @@ def _rules(ws: Worksheet, top: int, document: dict[str, Any], unit: dict[str, An
             value = shown.percent(exact) if by_rate else shown.score(exact)
             line = f"{plain(below * 100)}%" if by_rate else plain(below)
             text = f"{value} {'≥' if met else '<'} {line}"
-            lines.append((word("rectification", lang), word("reached" if met else "missed", lang),
-                          unit["reasons"].get("rectification", text)))
+            lines.append(
+                (
+                    word("rectification", lang),
+                    word("reached" if met else "missed", lang),
+                    unit["reasons"].get("rectification", text),
+                )
+            )
     if "last_place" in unit["flags"]:
         lines.append((word("last_place", lang), word("last_place_flag", lang), unit["reasons"]["last_place"]))
     if "escalation" in unit["reasons"]:
@@ -121,15 +144,32 @@ def _rules(ws: Worksheet, top: int, document: dict[str, Any], unit: dict[str, An
     return table(ws, top, [word("thresholds", lang), "", word("reasons", lang)], lines)
 
 
-def _by_stratum(ws: Worksheet, top: int, document: dict[str, Any], figures: Figures, unit: dict[str, Any],
-                lang: str) -> int:
+def _by_stratum(
+    ws: Worksheet, top: int, document: dict[str, Any], figures: Figures, unit: dict[str, Any], lang: str
+) -> int:
     options = document["scale"]["options"]
     names = {s["id"]: s["name"] for s in document["strata"]}
-    headers = [word("stratum", lang), *(o["label"] for o in options), document["scale"]["blank"]["label"],
-               word("invalid", lang), word("valid", lang), word("score", lang), word("rate", lang)]
-    rows = [[names[sid], *(t["counts"][o["code"]] for o in options), t["counts"]["blank"],
-             t["counts"]["invalid"], t["valid"], figures.score(t["score_exact"]),
-             figures.rate(t["satisfaction_rate_exact"])] for sid, t in unit["strata"].items()]
+    headers = [
+        word("stratum", lang),
+        *(o["label"] for o in options),
+        document["scale"]["blank"]["label"],
+        word("invalid", lang),
+        word("valid", lang),
+        word("score", lang),
+        word("rate", lang),
+    ]
+    rows = [
+        [
+            names[sid],
+            *(t["counts"][o["code"]] for o in options),
+            t["counts"]["blank"],
+            t["counts"]["invalid"],
+            t["valid"],
+            figures.score(t["score_exact"]),
+            figures.rate(t["satisfaction_rate_exact"]),
+        ]
+        for sid, t in unit["strata"].items()
+    ]
     formats = [None] * (len(headers) - 2) + [figures.score_format, figures.rate_format]
     return table(ws, top, headers, rows, formats)
 

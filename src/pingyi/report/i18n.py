@@ -73,8 +73,13 @@ WORDS: dict[str, tuple[str, str]] = {
     "units_word": ("个单位", "units"),
 }
 
-FLAG_KEYS = {"winner": "winner", "last_place": "last_place_flag", "rectification": "rectification_flag",
-             "veto": "veto", "tie": "tie"}
+FLAG_KEYS = {
+    "winner": "winner",
+    "last_place": "last_place_flag",
+    "rectification": "rectification_flag",
+    "veto": "veto",
+    "tie": "tie",
+}
 
 
 def word(key: str, lang: str = "zh", **values: object) -> str:

@@ -45,8 +45,11 @@ def describe_rules(r: Round) -> list[str]:
         f"满意率: ({satisfied}) ÷ {denominator}",
     ]
     if r.scoring.tie_break:
-        lines.append("同分: 依次比较 " + "，".join(_tie_break_words(r, k) for k in r.scoring.tie_break)
-                     + "；仍相同者并列")
+        lines.append(
+            "同分: 依次比较 "
+            + "，".join(_tie_break_words(r, k) for k in r.scoring.tie_break)
+            + "；仍相同者并列"
+        )
     winners = "；".join(f"{c.name} 前{c.winners}名" for c in r.categories if c.ranked and c.winners)
     if winners:
         veto = "，一票否决单位不得评为优胜单位" if "winner" in r.awards.veto_blocks else ""
@@ -56,11 +59,13 @@ def describe_rules(r: Round) -> list[str]:
         lines.append(f"末位单位: 每类最后 {'/'.join(map(str, lasts))} 名")
     rect = r.awards.rectification
     if rect is not None:
-        measure = ("满意率低于 " + show_percent(rect.below, 0) if rect.measure == "satisfaction_rate"
-                   else f"得分低于 {plain(rect.below)}")
+        measure = (
+            "满意率低于 " + show_percent(rect.below, 0)
+            if rect.measure == "satisfaction_rate"
+            else f"得分低于 {plain(rect.below)}"
+        )
         excluded = "、".join({"last_place": "末位单位", "winner": "优胜单位"}[e] for e in rect.excluding)
-        lines.append(f"重点整改单位: 除{excluded}外，{measure}" if excluded
-                     else f"重点整改单位: {measure}")
+        lines.append(f"重点整改单位: 除{excluded}外，{measure}" if excluded else f"重点整改单位: {measure}")
     lines.extend(_sheet_rules(r))
     lines.extend(_quota_rules(r))
     lines.extend(_extra_rules(r))
@@ -109,8 +114,9 @@ def _quota_rules(r: Round) -> list[str]:
 def _extra_rules(r: Round) -> list[str]:
     lines = []
     if r.composite is not None:
-        terms = " + ".join(f"{c.label or c.name} × {show_percent(c.weight, 0)}"
-                           for c in r.composite.components)
+        terms = " + ".join(
+            f"{c.label or c.name} × {show_percent(c.weight, 0)}" for c in r.composite.components
+        )
         minus = "".join(f" − {d}" for d in r.composite.deductions)
         lines.append(f"综合评定: {terms}{minus}，按综合评定结果排名")
     if r.movement is not None:
@@ -118,7 +124,8 @@ def _extra_rules(r: Round) -> list[str]:
         rises = "；".join(
             f"前移 ≥{rise.at_least} 位 +{plain(rise.bonus)}"
             + (f"（前移最多的前{rise.top_advanced}名享受先进单位待遇）" if rise.top_advanced else "")
-            for rise in m.rises)
+            for rise in m.rises
+        )
         lines.append(f"名次进位: 先进单位 +{plain(m.advanced_bonus)}；{rises}")
     if r.escalation is not None:
         lines.append(f"连续 {r.escalation.consecutive_last_place} 轮末位: 升级处理")

@@ -50,9 +50,14 @@ def bold(ws: Worksheet, row: int, column: int, size: float | None = None) -> Non
     ws.cell(row=row, column=column).font = Font(bold=True, size=size)
 
 
-def table(ws: Worksheet, top: int, headers: Sequence[str], rows: Sequence[Sequence[Any]],
-          formats: Sequence[str | None] | None = None,
-          fills: Sequence[PatternFill | None] | None = None) -> int:
+def table(
+    ws: Worksheet,
+    top: int,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    formats: Sequence[str | None] | None = None,
+    fills: Sequence[PatternFill | None] | None = None,
+) -> int:
     """A header row and rows from ``top``; returns the next free row."""
     for column, heading in enumerate(headers, start=1):
         put(ws, top, column, heading)
@@ -131,15 +136,17 @@ def sheet_title(text: str, taken: set[str]) -> str:
 class _FixedTimeZip(zipfile.ZipFile):
     """A zip whose entries all carry one fixed time, so equal content gives equal bytes."""
 
-    def writestr(self, zinfo_or_arcname: Any, data: Any, compress_type: Any = None,
-                 compresslevel: Any = None) -> None:
+    def writestr(
+        self, zinfo_or_arcname: Any, data: Any, compress_type: Any = None, compresslevel: Any = None
+    ) -> None:
         if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
             zinfo_or_arcname = zipfile.ZipInfo(zinfo_or_arcname, date_time=ZIP_TIME)
             zinfo_or_arcname.compress_type = zipfile.ZIP_DEFLATED
         super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
 
-    def write(self, filename: Any, arcname: Any = None, compress_type: Any = None,
-              compresslevel: Any = None) -> None:
+    def write(
+        self, filename: Any, arcname: Any = None, compress_type: Any = None, compresslevel: Any = None
+    ) -> None:
         with open(filename, "rb") as f:
             self.writestr(arcname or str(filename), f.read())
 

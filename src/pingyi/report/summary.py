@@ -19,13 +19,18 @@ def round_summary(r: Round) -> dict[str, Any]:
         "scheme": r.scheme,
         "units": len(r.units),
         "categories": [
-            {"id": c.id, "name": c.name, "units": per_category[c.id], "winners": c.winners,
-             "last_place": r.last_place_of(c), "ranked": c.ranked}
+            {
+                "id": c.id,
+                "name": c.name,
+                "units": per_category[c.id],
+                "winners": c.winners,
+                "last_place": r.last_place_of(c),
+                "ranked": c.ranked,
+            }
             for c in r.categories
         ],
         "strata": [
-            {"id": s.id, "name": s.name, "weight": plain(s.weight), "issued": s.issued}
-            for s in r.strata
+            {"id": s.id, "name": s.name, "weight": plain(s.weight), "issued": s.issued} for s in r.strata
         ],
         "forms": {form: len(units) for form, units in (r.forms or {}).items()},
         "rules": describe_rules(r),

@@ -75,11 +75,25 @@ def _summary(ws: Worksheet, document: dict[str, Any], figures: Figures, lang: st
         put(ws, i, 2, value, figures.rate_format if i == 2 + len(facts) else None)
     row = 3 + len(facts)
     if document["quotas"]:
-        quota_rows = [(q["label"], q["count"], figures.rate(q["share_exact"]), q["required"],
-                       word("yes" if q["met"] else "no", lang)) for q in document["quotas"]]
+        quota_rows = [
+            (
+                q["label"],
+                q["count"],
+                figures.rate(q["share_exact"]),
+                q["required"],
+                word("yes" if q["met"] else "no", lang),
+            )
+            for q in document["quotas"]
+        ]
         fills = [None if q["met"] else flag_fill(["last_place"]) for q in document["quotas"]]
-        row = table(ws, row + 1, [word(k, lang) for k in ("quota", "count", "share", "required", "met")],
-                    quota_rows, [None, None, figures.rate_format, None, None], fills)
+        row = table(
+            ws,
+            row + 1,
+            [word(k, lang) for k in ("quota", "count", "share", "required", "met")],
+            quota_rows,
+            [None, None, figures.rate_format, None, None],
+            fills,
+        )
     fit_columns(ws, maximum=40, skip_rows=1)
     put(ws, row + 1, 1, word("rules", lang))  # after fitting: a rule overflows to the right
     bold(ws, row + 1, 1)
@@ -88,8 +102,14 @@ def _summary(ws: Worksheet, document: dict[str, Any], figures: Figures, lang: st
     for_print(ws, title=document["title"])
 
 
-def _category(ws: Worksheet, document: dict[str, Any], figures: Figures, category: dict[str, Any],
-              lang: str, taken: set[str]) -> None:
+def _category(
+    ws: Worksheet,
+    document: dict[str, Any],
+    figures: Figures,
+    category: dict[str, Any],
+    lang: str,
+    taken: set[str],
+) -> None:
     ws.title = sheet_title(category["name"], taken)
     units = figures.units
     options = document["scale"]["options"]
@@ -104,8 +124,13 @@ def _category(ws: Worksheet, document: dict[str, Any], figures: Figures, categor
     for unit_id in category["units"]:
         u = units[unit_id]
         counts = u["counts"]
-        row = [u["rank"], u["name"], u["id"], figures.score(u["score_exact"]),
-               figures.rate(u["satisfaction_rate_exact"])]
+        row = [
+            u["rank"],
+            u["name"],
+            u["id"],
+            figures.score(u["score_exact"]),
+            figures.rate(u["satisfaction_rate_exact"]),
+        ]
         row += [counts[o["code"]] for o in options] + [counts["blank"], counts["invalid"], u["valid"]]
         row += ["、".join(flag_word(f, lang) for f in u["flags"]), "；".join(u["reasons"].values())]
         if threshold is not None:
@@ -121,8 +146,9 @@ def _category(ws: Worksheet, document: dict[str, Any], figures: Figures, categor
         _charts(ws, category, len(headers), end - 1, threshold is not None, lang)
 
 
-def _charts(ws: Worksheet, category: dict[str, Any], width: int, last_row: int, with_threshold: bool,
-            lang: str) -> None:
+def _charts(
+    ws: Worksheet, category: dict[str, Any], width: int, last_row: int, with_threshold: bool, lang: str
+) -> None:
     """Native bar charts below the table (so the page stays one table wide): scores, and
     rates with the rectification line."""
     names = Reference(ws, min_col=2, min_row=2, max_row=last_row)
@@ -149,8 +175,9 @@ def _charts(ws: Worksheet, category: dict[str, Any], width: int, last_row: int, 
     ws.add_chart(rates, ws.cell(row=last_row + CHART_ANCHOR_GAP + CHART_ROWS, column=1).coordinate)
 
 
-def _award_list(ws: Worksheet, document: dict[str, Any], figures: Figures, key: str, lang: str,
-                taken: set[str]) -> None:
+def _award_list(
+    ws: Worksheet, document: dict[str, Any], figures: Figures, key: str, lang: str, taken: set[str]
+) -> None:
     ws.title = sheet_title(word(key, lang), taken)
     flag = "winner" if key == "winners" else key
     headers = [word(k, lang) for k in ("category", "rank", "unit", "unit_id", "score", "rate", "reasons")]
@@ -158,8 +185,17 @@ def _award_list(ws: Worksheet, document: dict[str, Any], figures: Figures, key: 
     for category in document["categories"]:
         for unit_id in category[key]:
             u = figures.units[unit_id]
-            rows.append([category["name"], u["rank"], u["name"], u["id"], figures.score(u["score_exact"]),
-                         figures.rate(u["satisfaction_rate_exact"]), u["reasons"].get(flag, "")])
+            rows.append(
+                [
+                    category["name"],
+                    u["rank"],
+                    u["name"],
+                    u["id"],
+                    figures.score(u["score_exact"]),
+                    figures.rate(u["satisfaction_rate_exact"]),
+                    u["reasons"].get(flag, ""),
+                ]
+            )
     table(ws, 1, headers, rows, [None, None, None, None, figures.score_format, figures.rate_format, None])
     fit_columns(ws)
     for_print(ws, header_row=1, title=f"{document['title']} {word(key, lang)}")
@@ -171,17 +207,32 @@ def _strata(ws: Worksheet, document: dict[str, Any], figures: Figures, lang: str
     names = {s["id"]: s["name"] for s in document["strata"]}
     categories = {c["id"]: c["name"] for c in document["categories"]}
     headers = [word(k, lang) for k in ("category", "unit", "unit_id", "stratum")]
-    headers += [o["label"] for o in options] + [document["scale"]["blank"]["label"], word("invalid", lang),
-                                                word("valid", lang), word("score", lang), word("rate", lang)]
+    headers += [o["label"] for o in options] + [
+        document["scale"]["blank"]["label"],
+        word("invalid", lang),
+        word("valid", lang),
+        word("score", lang),
+        word("rate", lang),
+    ]
     rows = []
     for category in document["categories"]:
         for unit_id in category["units"]:
             u = figures.units[unit_id]
             for stratum_id, t in u["strata"].items():
-                rows.append([categories[u["category"]], u["name"], u["id"], names[stratum_id],
-                             *(t["counts"][o["code"]] for o in options), t["counts"]["blank"],
-                             t["counts"]["invalid"], t["valid"], figures.score(t["score_exact"]),
-                             figures.rate(t["satisfaction_rate_exact"])])
+                rows.append(
+                    [
+                        categories[u["category"]],
+                        u["name"],
+                        u["id"],
+                        names[stratum_id],
+                        *(t["counts"][o["code"]] for o in options),
+                        t["counts"]["blank"],
+                        t["counts"]["invalid"],
+                        t["valid"],
+                        figures.score(t["score_exact"]),
+                        figures.rate(t["satisfaction_rate_exact"]),
+                    ]
+                )
     formats = [None] * (len(headers) - 2) + [figures.score_format, figures.rate_format]
     table(ws, 1, headers, rows, formats)
     fit_columns(ws)
@@ -190,15 +241,36 @@ def _strata(ws: Worksheet, document: dict[str, Any], figures: Figures, lang: str
 
 def _movement(ws: Worksheet, document: dict[str, Any], figures: Figures, lang: str, taken: set[str]) -> None:
     ws.title = sheet_title(word("movement", lang), taken)
-    headers = [word(k, lang) for k in ("category", "unit", "unit_id", "previous_rank", "rank",
-                                         "rank_change", "bonus", "bonus_reason")]
+    headers = [
+        word(k, lang)
+        for k in (
+            "category",
+            "unit",
+            "unit_id",
+            "previous_rank",
+            "rank",
+            "rank_change",
+            "bonus",
+            "bonus_reason",
+        )
+    ]
     rows, fills = [], []
     for category in document["categories"]:
         for unit_id in category["units"]:
             u = figures.units[unit_id]
             why = u.get("bonus_reason") or u.get("movement_note")
-            rows.append([category["name"], u["name"], u["id"], u.get("previous_rank"), u["rank"],
-                         u.get("rank_change"), u.get("bonus"), why])
+            rows.append(
+                [
+                    category["name"],
+                    u["name"],
+                    u["id"],
+                    u.get("previous_rank"),
+                    u["rank"],
+                    u.get("rank_change"),
+                    u.get("bonus"),
+                    why,
+                ]
+            )
             fills.append(flag_fill(["winner"]) if u.get("bonus") else None)
     table(ws, 1, headers, rows, None, fills)
     fit_columns(ws)
@@ -208,8 +280,11 @@ def _movement(ws: Worksheet, document: dict[str, Any], figures: Figures, lang: s
 def _opinions(ws: Worksheet, document: dict[str, Any], lang: str, taken: set[str]) -> None:
     ws.title = sheet_title(word("opinions", lang), taken)
     headers = [word(k, lang) for k in ("unit", "unit_id", "opinion_class", "text", "stratum", "sheet")]
-    rows = [[u["name"], u["id"], item["class"], item["text"], item["stratum"], item["sheet"]]
-            for u in document["units"] for item in u["opinions"]["items"]]
+    rows = [
+        [u["name"], u["id"], item["class"], item["text"], item["stratum"], item["sheet"]]
+        for u in document["units"]
+        for item in u["opinions"]["items"]
+    ]
     table(ws, 1, headers, rows)
     fit_columns(ws)
     for_print(ws, header_row=1, title=f"{document['title']} {word('opinions', lang)}")

@@ -34,8 +34,9 @@ class Outcome:
     void: list[str]  # reasons the round is void whatever the options
 
 
-def build(round_file: str, ballots: list[tuple[Path, str]], progress: Progress | None = None,
-          lang: str = "zh") -> Outcome:
+def build(
+    round_file: str, ballots: list[tuple[Path, str]], progress: Progress | None = None, lang: str = "zh"
+) -> Outcome:
     """Load, count, tally and render; ``ballots`` are (path, name shown in rejects.csv);
     ``lang`` is the language of report.xlsx."""
     r = load_round(round_file)

@@ -50,23 +50,61 @@ def results_document(counts: BallotCounts, result: TallyResult, failures: list[s
         "date": r.date,
         "scheme": r.scheme,
         "pingyi_version": __version__,
-        "scale": {"options": [{"code": o.code, "label": o.label, "value": plain(o.value),
-                               "satisfied": o.satisfied, "valid": o.valid} for o in r.scale.options],
-                  "blank": {"label": r.scale.blank.label, "value": plain(r.scale.blank.value),
-                            "valid": r.scale.blank.valid}},
-        "rectification": (None if r.awards.rectification is None else
-                          {"below": str(r.awards.rectification.below),
-                           "measure": r.awards.rectification.measure}),
-        "precision": {"score": numbers.score_places, "satisfaction_percent": numbers.percent_places,
-                      "rounding": numbers.rounding},
-        "sheets": {"read": counts.read, "counted": counts.counted, "rejected": counts.rejected,
-                   "rejected_by_reason": counts.rejected_by_reason},
-        "strata": [{"id": s.id, "name": s.name, "weight": plain(s.weight), "issued": s.issued,
-                    "read": int(counts.read_by_stratum[i]), "counted": int(counts.sheets_by_stratum[i])}
-                   for i, s in enumerate(r.strata)],
-        "quotas": [{"label": q.label, "strata": list(q.strata), "count": q.count,
-                    "share_exact": str(q.share), "required": q.required, "met": q.met}
-                   for q in quota_status(counts)],
+        "scale": {
+            "options": [
+                {
+                    "code": o.code,
+                    "label": o.label,
+                    "value": plain(o.value),
+                    "satisfied": o.satisfied,
+                    "valid": o.valid,
+                }
+                for o in r.scale.options
+            ],
+            "blank": {
+                "label": r.scale.blank.label,
+                "value": plain(r.scale.blank.value),
+                "valid": r.scale.blank.valid,
+            },
+        },
+        "rectification": (
+            None
+            if r.awards.rectification is None
+            else {"below": str(r.awards.rectification.below), "measure": r.awards.rectification.measure}
+        ),
+        "precision": {
+            "score": numbers.score_places,
+            "satisfaction_percent": numbers.percent_places,
+            "rounding": numbers.rounding,
+        },
+        "sheets": {
+            "read": counts.read,
+            "counted": counts.counted,
+            "rejected": counts.rejected,
+            "rejected_by_reason": counts.rejected_by_reason,
+        },
+        "strata": [
+            {
+                "id": s.id,
+                "name": s.name,
+                "weight": plain(s.weight),
+                "issued": s.issued,
+                "read": int(counts.read_by_stratum[i]),
+                "counted": int(counts.sheets_by_stratum[i]),
+            }
+            for i, s in enumerate(r.strata)
+        ],
+        "quotas": [
+            {
+                "label": q.label,
+                "strata": list(q.strata),
+                "count": q.count,
+                "share_exact": str(q.share),
+                "required": q.required,
+                "met": q.met,
+            }
+            for q in quota_status(counts)
+        ],
         "satisfaction_rate": number(numbers.share(result.satisfaction_rate)),
         "satisfaction_rate_exact": exact(result.satisfaction_rate),
         "satisfaction_rate_formed": r.satisfaction.overall,
@@ -90,9 +128,14 @@ def opinions_document(r: Round, opinions: list[Opinion]) -> dict[str, Any]:
     by_class = {label: 0 for label in class_order(r.opinions)}
     for opinion in opinions:
         by_class[opinion.opinion_class] += 1
-    return {"count": len(opinions), "by_class": by_class,
-            "items": [{"class": o.opinion_class, "text": o.text, "stratum": o.stratum, "sheet": o.sheet}
-                      for o in opinions]}
+    return {
+        "count": len(opinions),
+        "by_class": by_class,
+        "items": [
+            {"class": o.opinion_class, "text": o.text, "stratum": o.stratum, "sheet": o.sheet}
+            for o in opinions
+        ],
+    }
 
 
 def tallied_document(numbers: Shown, names: tuple[str, ...], t: Tallied) -> dict[str, Any]:
@@ -112,24 +155,35 @@ def unit_document(r: Round, numbers: Shown, names: tuple[str, ...], u: UnitResul
     if r.composite is not None:
         doc["ballot_score"], doc["ballot_score_exact"] = doc["score"], doc["score_exact"]
         doc["score"], doc["score_exact"] = number(numbers.score(u.score)), exact(u.score)
-        doc["components"] = {name: {"value": number(numbers.score(v)), "exact": exact(v)}
-                             for name, v in (u.components or {}).items()}
+        doc["components"] = {
+            name: {"value": number(numbers.score(v)), "exact": exact(v)}
+            for name, v in (u.components or {}).items()
+        }
         doc["deductions"] = number(numbers.score(u.deductions))
         doc["deductions_exact"] = exact(u.deductions)
     doc["rank"] = u.rank
     doc["flags"] = u.ordered_flags()
-    doc["reasons"] = {flag: u.reasons[flag] for flag in (*u.ordered_flags(), "escalation")
-                      if flag in u.reasons}
+    doc["reasons"] = {
+        flag: u.reasons[flag] for flag in (*u.ordered_flags(), "escalation") if flag in u.reasons
+    }
     if r.previous is not None and u.movement is not None:
         m = u.movement
-        doc.update({"previous_rank": m.previous_rank, "rank_change": m.rank_change,
-                    "movement_note": m.note, "bonus": number(numbers.score(m.bonus)),
-                    "bonus_exact": exact(m.bonus), "bonus_reason": m.bonus_reason})
+        doc.update(
+            {
+                "previous_rank": m.previous_rank,
+                "rank_change": m.rank_change,
+                "movement_note": m.note,
+                "bonus": number(numbers.score(m.bonus)),
+                "bonus_exact": exact(m.bonus),
+                "bonus_reason": m.bonus_reason,
+            }
+        )
     if r.escalation is not None and u.movement is not None:
         doc["last_place_streak"] = u.movement.last_place_streak
         doc["escalated"] = u.movement.escalated
-    doc["strata"] = {s.id: tallied_document(numbers, names, t)
-                     for s, t in zip(r.strata, u.tallied.by_stratum, strict=True)}
+    doc["strata"] = {
+        s.id: tallied_document(numbers, names, t) for s, t in zip(r.strata, u.tallied.by_stratum, strict=True)
+    }
     return doc
 
 

@@ -55,10 +55,15 @@ def round_inputs(r: Round, round_file: str, ballots: list[tuple[Path, str]]) -> 
     if r.opinions:
         inputs.append(Input("opinions", (r.base_dir / r.opinions.file).resolve(), r.opinions.file))
     if r.previous:
-        inputs.append(Input("previous", (r.base_dir / r.previous / "results.json").resolve(),
-                            f"{r.previous}/results.json"))
-    inputs.extend(Input("ballots", path.resolve(), display) for path, display in sorted(
-        ballots, key=lambda b: str(b[0].resolve())))
+        inputs.append(
+            Input(
+                "previous", (r.base_dir / r.previous / "results.json").resolve(), f"{r.previous}/results.json"
+            )
+        )
+    inputs.extend(
+        Input("ballots", path.resolve(), display)
+        for path, display in sorted(ballots, key=lambda b: str(b[0].resolve()))
+    )
     return inputs
 
 
@@ -73,12 +78,17 @@ def stored_path(path: Path, results_dir: Path) -> str:
 def resolve_stored(text: str, results_dir: Path) -> Path:
     """The file a manifest path names, for ``pingyi verify``."""
     if text.startswith(BUILTIN):
-        return schemes_dir() / text[len(BUILTIN):]
+        return schemes_dir() / text[len(BUILTIN) :]
     return (results_dir / text).resolve()
 
 
-def make_manifest(results_dir: Path, inputs: list[Input], outputs: dict[str, bytes],
-                  command: list[str], options: dict[str, Any]) -> dict[str, Any]:
+def make_manifest(
+    results_dir: Path,
+    inputs: list[Input],
+    outputs: dict[str, bytes],
+    command: list[str],
+    options: dict[str, Any],
+) -> dict[str, Any]:
     """``options`` are those that change an output's bytes (the report's language), so
     ``pingyi verify`` can run the same tally."""
     return {
@@ -87,8 +97,17 @@ def make_manifest(results_dir: Path, inputs: list[Input], outputs: dict[str, byt
         "command": command,
         "options": options,
         "created": datetime.now(UTC).replace(microsecond=0).isoformat(),
-        "inputs": [{"role": i.role, "path": stored_path(i.path, results_dir), "given": i.display,
-                    "bytes": i.path.stat().st_size, "sha256": file_sha256(i.path)} for i in inputs],
-        "outputs": [{"path": name, "bytes": len(data), "sha256": sha256(data)}
-                    for name, data in outputs.items()],
+        "inputs": [
+            {
+                "role": i.role,
+                "path": stored_path(i.path, results_dir),
+                "given": i.display,
+                "bytes": i.path.stat().st_size,
+                "sha256": file_sha256(i.path),
+            }
+            for i in inputs
+        ],
+        "outputs": [
+            {"path": name, "bytes": len(data), "sha256": sha256(data)} for name, data in outputs.items()
+        ],
     }

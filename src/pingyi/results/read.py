@@ -15,16 +15,33 @@ def read_results(results_dir: str | Path) -> dict[str, Any]:
     path = Path(results_dir) / "results.json"
     display = str(path)
     if not path.is_file():
-        raise PingyiError([Problem(display, None, "", "file_not_found",
-                                   "no results here: run 'pingyi tally' first, or give --results DIR")])
+        raise PingyiError(
+            [
+                Problem(
+                    display,
+                    None,
+                    "",
+                    "file_not_found",
+                    "no results here: run 'pingyi tally' first, or give --results DIR",
+                )
+            ]
+        )
     try:
         document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except ValueError as error:
         raise PingyiError([Problem(display, None, "", "bad_results", f"not valid JSON: {error}")]) from error
     if document.get("format_version") != FORMAT_VERSION:
-        raise PingyiError([Problem(display, None, "format_version", "bad_results",
-                                   f"format_version {document.get('format_version')!r}; this pingyi "
-                                   f"reads {FORMAT_VERSION}")])
+        raise PingyiError(
+            [
+                Problem(
+                    display,
+                    None,
+                    "format_version",
+                    "bad_results",
+                    f"format_version {document.get('format_version')!r}; this pingyi reads {FORMAT_VERSION}",
+                )
+            ]
+        )
     return document
 
 
@@ -34,5 +51,14 @@ def category_of(document: dict[str, Any], category_id: str, results_dir: str | P
         if category["id"] == category_id:
             return category
     known = ", ".join(f"{c['id']} ({c['name']})" for c in document["categories"])
-    raise PingyiError([Problem(str(Path(results_dir) / "results.json"), None, "category",
-                               "unknown_category", f"no category '{category_id}'; known: {known}")])
+    raise PingyiError(
+        [
+            Problem(
+                str(Path(results_dir) / "results.json"),
+                None,
+                "category",
+                "unknown_category",
+                f"no category '{category_id}'; known: {known}",
+            )
+        ]
+    )

@@ -40,19 +40,50 @@ def scores_csv(document: dict[str, Any]) -> bytes:
     units = {u["id"]: u for u in document["units"]}
     first = document["units"][0]
     codes = list(first["counts"])
-    extra = [k for k in ("ballot_score", "deductions", "previous_rank", "rank_change", "bonus",
-                         "last_place_streak", "escalated") if k in first]
+    extra = [
+        k
+        for k in (
+            "ballot_score",
+            "deductions",
+            "previous_rank",
+            "rank_change",
+            "bonus",
+            "last_place_streak",
+            "escalated",
+        )
+        if k in first
+    ]
     components = list(first.get("components", {}))
-    header = ["category", "rank", "unit", "name", *NUMBER_FIELDS, *codes, "valid", "flags",
-              *components, *extra]
+    header = [
+        "category",
+        "rank",
+        "unit",
+        "name",
+        *NUMBER_FIELDS,
+        *codes,
+        "valid",
+        "flags",
+        *components,
+        *extra,
+    ]
     rows = []
     for category in document["categories"]:
         for unit_id in category["units"]:
             u = units[unit_id]
-            rows.append([u["category"], u["rank"], u["id"], u["name"], *_shown(document, u),
-                         *(u["counts"][c] for c in codes), u["valid"], ";".join(u["flags"]),
-                         *(u["components"][c]["value"] for c in components),
-                         *(_cell(u[k]) for k in extra)])
+            rows.append(
+                [
+                    u["category"],
+                    u["rank"],
+                    u["id"],
+                    u["name"],
+                    *_shown(document, u),
+                    *(u["counts"][c] for c in codes),
+                    u["valid"],
+                    ";".join(u["flags"]),
+                    *(u["components"][c]["value"] for c in components),
+                    *(_cell(u[k]) for k in extra),
+                ]
+            )
     return to_csv(header, rows)
 
 
@@ -64,8 +95,9 @@ def strata_csv(document: dict[str, Any]) -> bytes:
     rows = []
     for u in document["units"]:
         for stratum, t in u["strata"].items():
-            rows.append([u["id"], stratum, *(t["counts"][c] for c in codes), t["valid"],
-                         *_shown(document, t)])
+            rows.append(
+                [u["id"], stratum, *(t["counts"][c] for c in codes), t["valid"], *_shown(document, t)]
+            )
     return to_csv(header, rows)
 
 

@@ -55,12 +55,22 @@ def _manifest(directory: Path) -> dict[str, Any]:
     try:
         record: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise PingyiError([Problem(str(path), None, "", "bad_manifest",
-                                   f"not a pingyi manifest: {error}")]) from error
+        raise PingyiError(
+            [Problem(str(path), None, "", "bad_manifest", f"not a pingyi manifest: {error}")]
+        ) from error
     missing = [key for key in ("inputs", "outputs", "pingyi_version") if key not in record]
     if missing:
-        raise PingyiError([Problem(str(path), None, missing[0], "bad_manifest",
-                                   f"not a pingyi manifest: no {', '.join(missing)}")])
+        raise PingyiError(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    missing[0],
+                    "bad_manifest",
+                    f"not a pingyi manifest: no {', '.join(missing)}",
+                )
+            ]
+        )
     return record
 
 

@@ -59,9 +59,27 @@ def _refuse_foreign(target: Path) -> None:
     if not target.exists():
         return
     if not target.is_dir():
-        raise PingyiError([Problem(str(target), None, "", "not_a_results_dir",
-                                   "exists and is not a directory; choose another -o")])
+        raise PingyiError(
+            [
+                Problem(
+                    str(target),
+                    None,
+                    "",
+                    "not_a_results_dir",
+                    "exists and is not a directory; choose another -o",
+                )
+            ]
+        )
     if any(target.iterdir()) and not (target / "manifest.json").is_file():
-        raise PingyiError([Problem(str(target), None, "", "not_a_results_dir",
-                                   "exists, is not empty and holds no manifest.json: pingyi "
-                                   "replaces only its own results directories; choose another -o")])
+        raise PingyiError(
+            [
+                Problem(
+                    str(target),
+                    None,
+                    "",
+                    "not_a_results_dir",
+                    "exists, is not empty and holds no manifest.json: pingyi "
+                    "replaces only its own results directories; choose another -o",
+                )
+            ]
+        )

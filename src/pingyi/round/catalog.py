@@ -24,13 +24,15 @@ def scheme_catalog() -> list[dict[str, Any]]:
         header = (schemes.schemes_dir() / f"{name}.yaml").read_text(encoding="utf-8")
         seeds = sorted(set(_SEED.findall(header.split("\nscheme:")[0])))
         stub = Round.model_construct(scale=scale, scoring=scoring)
-        rows.append({
-            "name": name,
-            "title": doc.get("title", ""),
-            "seed": ", ".join(seeds),
-            "scale": describe_scale(scale),
-            "method": describe_method(stub),
-            "composite": "composite" in doc,
-            "movement": "movement" in doc,
-        })
+        rows.append(
+            {
+                "name": name,
+                "title": doc.get("title", ""),
+                "seed": ", ".join(seeds),
+                "scale": describe_scale(scale),
+                "method": describe_method(stub),
+                "composite": "composite" in doc,
+                "movement": "movement" in doc,
+            }
+        )
     return rows

@@ -70,8 +70,11 @@ def cross_check(values: dict[str, Any], doc: Located, display: str, base_dir: Pa
         _check_path(report, key, values.get(key), base_dir)
     opinions = values.get("opinions")
     if opinions is not None and not (base_dir / opinions.file).is_file():
-        report.add(("opinions", "file"), "file_not_found",
-                   f"file '{opinions.file}' not found (looked in {base_dir / opinions.file})")
+        report.add(
+            ("opinions", "file"),
+            "file_not_found",
+            f"file '{opinions.file}' not found (looked in {base_dir / opinions.file})",
+        )
     return report.problems
 
 
@@ -82,8 +85,9 @@ def _unique(report: _Reporter, section: str, ids: list[str | None], what: str) -
             continue
         if item_id in first:
             _, line = report.doc.locate((section, first[item_id]), report.display)
-            report.add((section, i, "id"), "duplicate_id",
-                       f"{what} '{item_id}' is used twice (first on line {line})")
+            report.add(
+                (section, i, "id"), "duplicate_id", f"{what} '{item_id}' is used twice (first on line {line})"
+            )
         else:
             first[item_id] = i
 
@@ -101,8 +105,11 @@ def _check_forms(report: _Reporter, forms: dict[str, list[str]], unit_ids: list[
         for j, unit_id in enumerate(listed):
             _known(report, ("forms", form_id, j), unit_id, unit_ids, "unit")
             if unit_id in seen:
-                report.add(("forms", form_id, j), "duplicate_id",
-                           f"unit '{unit_id}' is listed twice on form '{form_id}'")
+                report.add(
+                    ("forms", form_id, j),
+                    "duplicate_id",
+                    f"unit '{unit_id}' is listed twice on form '{form_id}'",
+                )
             seen.add(unit_id)
 
 
@@ -113,8 +120,7 @@ def _codes(scale: Scale) -> list[str]:
 def _check_tie_break(report: _Reporter, scoring: Scoring, scale: Scale) -> None:
     for i, key in enumerate(scoring.tie_break):
         if ":" in key:
-            _known(report, ("scoring", "tie_break", i), key.split(":", 1)[1], _codes(scale),
-                   "mark code")
+            _known(report, ("scoring", "tie_break", i), key.split(":", 1)[1], _codes(scale), "mark code")
 
 
 def _check_ballots(report: _Reporter, ballots: Ballots, scale: Scale, unit_ids: list[str]) -> None:
@@ -127,16 +133,21 @@ def _check_ballots(report: _Reporter, ballots: Ballots, scale: Scale, unit_ids: 
     for unit_id in unit_ids:
         column = ballots.columns.get(unit_id, unit_id)
         if column in fixed:
-            report.add(("ballots", "columns", unit_id) if unit_id in ballots.columns else ("units",),
-                       "bad_value",
-                       f"unit '{unit_id}' reads column '{column}', which is the sheet id, "
-                       "stratum or form column (map it elsewhere in ballots.columns)")
+            report.add(
+                ("ballots", "columns", unit_id) if unit_id in ballots.columns else ("units",),
+                "bad_value",
+                f"unit '{unit_id}' reads column '{column}', which is the sheet id, "
+                "stratum or form column (map it elsewhere in ballots.columns)",
+            )
     taken: dict[str, str] = {}
     for unit_id in unit_ids:
         column = ballots.columns.get(unit_id, unit_id)
         if column in taken:
-            report.add(("ballots", "columns", unit_id), "duplicate_id",
-                       f"units '{taken[column]}' and '{unit_id}' both read column '{column}'")
+            report.add(
+                ("ballots", "columns", unit_id),
+                "duplicate_id",
+                f"units '{taken[column]}' and '{unit_id}' both read column '{column}'",
+            )
         taken[column] = unit_id
 
 
@@ -146,8 +157,11 @@ def _check_composite(report: _Reporter, values: dict[str, Any]) -> None:
         return
     needs_file = any(c.source == "adjustment" for c in composite.components) or composite.deductions
     if needs_file and not values.get("adjustments"):
-        report.add(("composite",), "missing_key",
-                   "components from adjustments (or deductions) need an 'adjustments' file")
+        report.add(
+            ("composite",),
+            "missing_key",
+            "components from adjustments (or deductions) need an 'adjustments' file",
+        )
 
 
 def _check_path(report: _Reporter, key: str, value: str | None, base_dir: Path) -> None:
@@ -156,8 +170,8 @@ def _check_path(report: _Reporter, key: str, value: str | None, base_dir: Path) 
     path = base_dir / value
     if key == "previous":
         if not (path / "results.json").is_file():
-            report.add((key,), "file_not_found",
-                       f"'{value}' is not a results directory (no results.json in {path})")
+            report.add(
+                (key,), "file_not_found", f"'{value}' is not a results directory (no results.json in {path})"
+            )
     elif not path.is_file():
         report.add((key,), "file_not_found", f"file '{value}' not found (looked in {path})")
-

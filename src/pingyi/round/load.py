@@ -55,15 +55,23 @@ def load_scheme(name_or_path: str) -> Located:
 # --- documents and extends ---------------------------------------------------------------
 
 
-def _load_document(path: Path, display: str, kind: str, stack: list[Path],
-                   files: list[Path]) -> Located:
+def _load_document(path: Path, display: str, kind: str, stack: list[Path], files: list[Path]) -> Located:
     if not path.is_file():
         raise PingyiError([Problem(display, None, "", "file_not_found", "file not found")])
     files.append(path.resolve())
     doc = load_yaml(read_text(path, display), display)
     if not isinstance(doc.data, dict):
-        raise PingyiError([Problem(display, 1, "", "wrong_type",
-                                   f"a {kind} file is a mapping of keys (got {_kind(doc.data)})")])
+        raise PingyiError(
+            [
+                Problem(
+                    display,
+                    1,
+                    "",
+                    "wrong_type",
+                    f"a {kind} file is a mapping of keys (got {_kind(doc.data)})",
+                )
+            ]
+        )
     _check_kind(doc, display, kind)
     extends = doc.data.pop("extends", None)
     if extends is None:
@@ -72,8 +80,9 @@ def _load_document(path: Path, display: str, kind: str, stack: list[Path],
     base_path, base_display = _resolve_extends(extends, path, display, line)
     if base_path.resolve() in stack + [path.resolve()]:
         chain = " -> ".join(p.name for p in stack + [path.resolve(), base_path.resolve()])
-        raise PingyiError([Problem(display, line, "extends", "extends_cycle",
-                                   f"extends makes a cycle: {chain}")])
+        raise PingyiError(
+            [Problem(display, line, "extends", "extends_cycle", f"extends makes a cycle: {chain}")]
+        )
     base = _load_document(base_path, base_display, "scheme", stack + [path.resolve()], files)
     return merge(base, doc)
 
@@ -82,19 +91,41 @@ def _check_kind(doc: Located, display: str, kind: str) -> None:
     wrong = "scheme" if kind == "round" else "round"
     if wrong in doc.data:
         line = doc.where[(wrong,)][1]
-        expected = ("a round names its scheme with 'extends:'" if kind == "round"
-                    else "a file reached by 'extends' must be a scheme, which has no 'round:' key")
-        raise PingyiError([Problem(display, line, wrong, "unknown_key",
-                                   f"'{wrong}' does not belong in a {kind} file ({expected})")])
+        expected = (
+            "a round names its scheme with 'extends:'"
+            if kind == "round"
+            else "a file reached by 'extends' must be a scheme, which has no 'round:' key"
+        )
+        raise PingyiError(
+            [
+                Problem(
+                    display,
+                    line,
+                    wrong,
+                    "unknown_key",
+                    f"'{wrong}' does not belong in a {kind} file ({expected})",
+                )
+            ]
+        )
     if kind == "scheme" and "scheme" not in doc.data:
-        raise PingyiError([Problem(display, 1, "scheme", "missing_key",
-                                   "a scheme file starts with 'scheme: NAME'")])
+        raise PingyiError(
+            [Problem(display, 1, "scheme", "missing_key", "a scheme file starts with 'scheme: NAME'")]
+        )
 
 
 def _resolve_extends(extends: Any, path: Path, display: str, line: int) -> tuple[Path, str]:
     if not isinstance(extends, str) or not extends.strip():
-        raise PingyiError([Problem(display, line, "extends", "wrong_type",
-                                   "expected a built-in scheme name or a relative path")])
+        raise PingyiError(
+            [
+                Problem(
+                    display,
+                    line,
+                    "extends",
+                    "wrong_type",
+                    "expected a built-in scheme name or a relative path",
+                )
+            ]
+        )
     relative = path.parent / extends
     if relative.is_file():
         return relative, os.path.normpath(os.path.join(os.path.dirname(display), extends))
@@ -103,15 +134,29 @@ def _resolve_extends(extends: Any, path: Path, display: str, line: int) -> tuple
         return builtin, schemes.builtin_display(extends)
     known = schemes.builtin_names()
     hint = _did_you_mean(extends, known)
-    raise PingyiError([Problem(
-        display, line, "extends", "scheme_not_found",
-        f"scheme '{extends}' not found{hint} (built-in: {', '.join(known)}; "
-        f"or a path relative to {os.path.basename(display)})")])
+    raise PingyiError(
+        [
+            Problem(
+                display,
+                line,
+                "extends",
+                "scheme_not_found",
+                f"scheme '{extends}' not found{hint} (built-in: {', '.join(known)}; "
+                f"or a path relative to {os.path.basename(display)})",
+            )
+        ]
+    )
 
 
 def _kind(value: Any) -> str:
-    return {list: "a list", str: "text", int: "a number", float: "a number",
-            bool: "yes/no", type(None): "nothing"}.get(type(value), type(value).__name__)
+    return {
+        list: "a list",
+        str: "text",
+        int: "a number",
+        float: "a number",
+        bool: "yes/no",
+        type(None): "nothing",
+    }.get(type(value), type(value).__name__)
 
 
 # --- units file --------------------------------------------------------------------------
@@ -139,8 +184,9 @@ def _expand_units_file(doc: Located, base_dir: Path, files: list[Path]) -> None:
 @functools.cache
 def _adapter(name: str) -> TypeAdapter[Any]:
     field = Round.model_fields[name]
-    return TypeAdapter(typing.Annotated[field.annotation, *field.metadata]
-                       if field.metadata else field.annotation)
+    return TypeAdapter(
+        typing.Annotated[field.annotation, *field.metadata] if field.metadata else field.annotation
+    )
 
 
 def _validate_sections(doc: Located, display: str, problems: list[Problem]) -> dict[str, Any]:
@@ -152,8 +198,9 @@ def _validate_sections(doc: Located, display: str, problems: list[Problem]) -> d
     for name, field in Round.model_fields.items():
         if name not in doc.data:
             if field.is_required():
-                problems.append(Problem(display, None, name, "missing_key",
-                                        f"required key '{name}' is missing"))
+                problems.append(
+                    Problem(display, None, name, "missing_key", f"required key '{name}' is missing")
+                )
             continue
         try:
             values[name] = _adapter(name).validate_python(doc.data[name])
@@ -190,8 +237,7 @@ def _problem(err: Any, section: str, doc: Located, display: str) -> Problem:
         return _unknown_key(doc, display, path, _allowed_keys(path[:-1]))
     file, line = doc.locate(path, display)
     if kind == "missing":
-        return Problem(file, line, format_path(path), "missing_key",
-                       f"required key '{path[-1]}' is missing")
+        return Problem(file, line, format_path(path), "missing_key", f"required key '{path[-1]}' is missing")
     message = str(err["msg"]).removeprefix("Value error, ")
     if message.startswith("Input should be "):
         message = "expected " + message.removeprefix("Input should be ")
@@ -206,8 +252,13 @@ def _unknown_key(doc: Located, display: str, path: Path_, allowed: list[str]) ->
     file, line = doc.locate(path, display)
     key = str(path[-1])
     hint = _did_you_mean(key, allowed)
-    return Problem(file, line, format_path(path), "unknown_key",
-                   f"unknown key '{key}'{hint} (expected one of: {', '.join(allowed)})")
+    return Problem(
+        file,
+        line,
+        format_path(path),
+        "unknown_key",
+        f"unknown key '{key}'{hint} (expected one of: {', '.join(allowed)})",
+    )
 
 
 def _did_you_mean(word: str, choices: list[str]) -> str:

@@ -14,8 +14,7 @@ from pingyi.round import schemes
 from pingyi.round.load import load_scheme
 from pingyi.round.tablefile import read_rows
 
-PLACEHOLDER_UNITS = [("u01", "单位一", "local"), ("u02", "单位二", "local"),
-                     ("u03", "单位三", "local")]
+PLACEHOLDER_UNITS = [("u01", "单位一", "local"), ("u02", "单位二", "local"), ("u03", "单位三", "local")]
 
 
 def starter_round(scheme: str, out: Path, units_file: Path | None = None) -> dict[str, str]:
@@ -23,8 +22,17 @@ def starter_round(scheme: str, out: Path, units_file: Path | None = None) -> dic
     file when the scheme's composite needs one)."""
     if schemes.builtin_path(scheme) is None:
         known = ", ".join(schemes.builtin_names())
-        raise PingyiError([Problem("--scheme", None, "", "scheme_not_found",
-                                   f"no built-in scheme '{scheme}' (known: {known})")])
+        raise PingyiError(
+            [
+                Problem(
+                    "--scheme",
+                    None,
+                    "",
+                    "scheme_not_found",
+                    f"no built-in scheme '{scheme}' (known: {known})",
+                )
+            ]
+        )
     doc = load_scheme(scheme).data
     base = out.parent
     lines = [

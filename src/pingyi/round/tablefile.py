@@ -29,9 +29,17 @@ def read_rows(path: Path, display: str, required: tuple[str, ...]) -> list[Row]:
     header = [h.strip() for h in header]
     missing = [c for c in required if c not in header]
     if missing:
-        raise PingyiError([Problem(display, 1, "", "missing_column",
-                                   f"missing column(s) {', '.join(missing)} "
-                                   f"(header has: {', '.join(header)})")])
+        raise PingyiError(
+            [
+                Problem(
+                    display,
+                    1,
+                    "",
+                    "missing_column",
+                    f"missing column(s) {', '.join(missing)} (header has: {', '.join(header)})",
+                )
+            ]
+        )
     out: list[Row] = []
     for line, cells in rows:
         values = {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}

@@ -58,9 +58,7 @@ def read_text(path: Path, display: str) -> str:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise PingyiError(
-        [Problem(display, None, "", "encoding", "is neither UTF-8 nor GB18030 text")]
-    )
+    raise PingyiError([Problem(display, None, "", "encoding", "is neither UTF-8 nor GB18030 text")])
 
 
 def load_yaml(text: str, display: str) -> Located:
@@ -83,21 +81,35 @@ def load_yaml(text: str, display: str) -> Located:
     return located
 
 
-def _build(node: yaml.Node, path: Path_, display: str, out: Located, problems: list[Problem],
-           scalars: yaml.SafeLoader) -> Any:
+def _build(
+    node: yaml.Node,
+    path: Path_,
+    display: str,
+    out: Located,
+    problems: list[Problem],
+    scalars: yaml.SafeLoader,
+) -> Any:
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             key = scalars.construct_object(key_node, deep=True)
             line = key_node.start_mark.line + 1
             if isinstance(key, (dict, list)):
-                problems.append(Problem(display, line, format_path(path), "yaml_syntax",
-                                        "a key must be a plain value"))
+                problems.append(
+                    Problem(display, line, format_path(path), "yaml_syntax", "a key must be a plain value")
+                )
                 continue
             if key in result:
                 first = out.where[path + (key,)][1]
-                problems.append(Problem(display, line, format_path(path + (key,)), "duplicate_key",
-                                        f"key '{key}' appears twice (first on line {first})"))
+                problems.append(
+                    Problem(
+                        display,
+                        line,
+                        format_path(path + (key,)),
+                        "duplicate_key",
+                        f"key '{key}' appears twice (first on line {first})",
+                    )
+                )
                 continue
             out.where[path + (key,)] = (display, line)
             result[key] = _build(value_node, path + (key,), display, out, problems, scalars)
@@ -122,8 +134,13 @@ def merge(base: Located, overlay: Located) -> Located:
     return Located(data, where)
 
 
-def _merge_into(base: Any, over: Any, path: Path_, where: dict[Path_, tuple[str, int]],
-                over_where: dict[Path_, tuple[str, int]]) -> Any:
+def _merge_into(
+    base: Any,
+    over: Any,
+    path: Path_,
+    where: dict[Path_, tuple[str, int]],
+    over_where: dict[Path_, tuple[str, int]],
+) -> Any:
     if isinstance(base, dict) and isinstance(over, dict):
         merged = dict(base)
         for key, value in over.items():
@@ -149,8 +166,7 @@ def _drop_under(where: dict[Path_, tuple[str, int]], path: Path_) -> None:
         del where[key]
 
 
-def _copy_under(src: dict[Path_, tuple[str, int]], dst: dict[Path_, tuple[str, int]],
-                path: Path_) -> None:
+def _copy_under(src: dict[Path_, tuple[str, int]], dst: dict[Path_, tuple[str, int]], path: Path_) -> None:
     n = len(path)
     for key, value in src.items():
         if key[:n] == path:
