@@ -12,20 +12,13 @@ from typing import Any
 import click
 
 from pingyi.cli.output import emit, emit_json, print_table
+from pingyi.flags import AWARD_FLAGS, flag
 from pingyi.numbers import Shown
-from pingyi.report.i18n import flag_word, word
+from pingyi.report.i18n import word
 
-FLAG_STYLES = {
-    "winner": "bold green",
-    "last_place": "bold red",
-    "rectification": "yellow",
-    "veto": "magenta",
-    "tie": "cyan",
-}
 MACHINE_COLUMNS = [
     (key, key) for key in ("category", "rank", "unit", "name", "score", "satisfaction_rate", "valid", "flags")
 ]
-LISTS = [("winners", "winner"), ("last_place", "last_place"), ("rectification", "rectification")]
 
 
 def _columns(lang: str) -> list[tuple[str, str]]:
@@ -90,7 +83,7 @@ def show_category(document: dict[str, Any], category: dict[str, Any], fmt: str, 
     from rich.text import Text
 
     def flags(names: list[str]) -> Text:
-        return Text(" ").join(Text(flag_word(f, lang), style=FLAG_STYLES[f]) for f in names)
+        return Text(" ").join(Text(flag(f).label(lang), style=flag(f).style) for f in names)
 
     table_rows = [
         {**row, "rank": "—" if row["rank"] is None else row["rank"], "flags": flags(row["flags"])}
@@ -106,7 +99,7 @@ def summary_line(document: dict[str, Any], category: dict[str, Any], lang: str) 
     """``地方管理部门: 45 个单位，优胜 5，末位 1，整改 15，总体满意率 90.32%``."""
     parts = [f"{len(category['units'])} {word('units_word', lang)}"]
     if category["ranked"]:
-        parts += [f"{word(key, lang)} {len(category[key])}" for key, _ in LISTS]
+        parts += [f"{award.list_title(lang)} {len(award.listed(category))}" for award in AWARD_FLAGS]
     else:
         parts.append(word("not_ranked", lang))
     rate = category["satisfaction_rate_exact"]
@@ -118,19 +111,19 @@ def summary_line(document: dict[str, Any], category: dict[str, Any], lang: str) 
 
 def _lists(document: dict[str, Any], category: dict[str, Any], lang: str) -> None:
     units = {u["id"]: u for u in document["units"]}
-    for key, flag in LISTS:
-        ids = category[key]
-        if not ids and key != "winners":
+    for award in AWARD_FLAGS:
+        ids = award.listed(category)
+        if not ids and award.id != "winner":
             continue
         names = "、".join(units[i]["name"] for i in ids) or word("none", lang)
-        click.echo(f"  {word(key, lang)}: {names}")
-        if flag != "winner":
+        click.echo(f"  {award.list_title(lang)}: {names}")
+        if award.id != "winner":
             for i in ids:
-                click.echo(f"    - {units[i]['name']}: {units[i]['reasons'].get(flag, '')}")
+                click.echo(f"    - {units[i]['name']}: {units[i]['reasons'].get(award.id, '')}")
     if category["winners_tie_at_cutoff"]:
         click.echo(
             f"  ! {word('winners', lang)}: {len(category['winners'])} > {category['winners_allowed']} "
-            f"({word('tie', lang)})"
+            f"({flag('tie').label(lang)})"
         )
     for unit_id in category["units"]:
         reasons = units[unit_id]["reasons"]

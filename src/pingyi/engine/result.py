@@ -8,10 +8,8 @@ from fractions import Fraction
 from typing import Any
 
 from pingyi.engine.score import UnitScore
+from pingyi.flags import FLAG_IDS as FLAGS  # the flags of results.json, in their order
 from pingyi.round.models import Category, Unit
-
-#: The flags of results.json, in the order they are listed.
-FLAGS = ("winner", "last_place", "rectification", "veto", "tie")
 
 
 @dataclass

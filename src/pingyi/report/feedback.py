@@ -14,8 +14,9 @@ from typing import Any
 from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
 
+from pingyi.flags import flag_label
 from pingyi.numbers import Shown, plain
-from pingyi.report.i18n import flag_word, word
+from pingyi.report.i18n import word
 from pingyi.report.sheets import bold, fit_columns, for_print, put, table, workbook_bytes
 from pingyi.report.values import Figures
 
@@ -78,7 +79,7 @@ def _standing(
         if unit["rank"] is not None
         else word("not_ranked", lang)
     )
-    flags = "、".join(flag_word(f, lang) for f in unit["flags"]) or word("none", lang)
+    flags = "、".join(flag_label(f, lang) for f in unit["flags"]) or word("none", lang)
     facts: list[tuple[str, Any, str | None]] = [
         (word("unit", lang), unit["name"], None),
         (word("category", lang), category["name"], None),
@@ -136,7 +137,9 @@ def _rules(
                 )
             )
     if "last_place" in unit["flags"]:
-        lines.append((word("last_place", lang), word("last_place_flag", lang), unit["reasons"]["last_place"]))
+        lines.append(
+            (word("last_place", lang), flag_label("last_place", lang), unit["reasons"]["last_place"])
+        )
     if "escalation" in unit["reasons"]:
         lines.append((word("escalation", lang), "", unit["reasons"]["escalation"]))
     if not lines:

@@ -1,9 +1,12 @@
 """Headings and words of the human outputs, in Chinese (default) or English (``--lang``).
 
 Machine files (results.json, the CSV files) keep their English keys whatever the language.
+A flag's words live in :mod:`pingyi.flags`, with its colours.
 """
 
 from __future__ import annotations
+
+from pingyi.flags import AWARD_FLAGS
 
 LANGS = ("zh", "en")
 
@@ -36,9 +39,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "invalid": ("无效", "Invalid"),
     "flags": ("标记", "Flags"),
     "reasons": ("说明", "Reasons"),
-    "winners": ("优胜单位", "Winners"),
-    "last_place": ("末位单位", "Last place"),
-    "rectification": ("重点整改单位", "To rectify"),
     "strata": ("分层面", "By stratum"),
     "stratum": ("评议层面", "Stratum"),
     "movement": ("名次变化", "Rank movement"),
@@ -64,29 +64,16 @@ WORDS: dict[str, tuple[str, str]] = {
     "reached": ("达到", "met"),
     "missed": ("未达到", "missed"),
     "none": ("无", "none"),
-    "winner": ("优胜", "winner"),
-    "last_place_flag": ("末位", "last place"),
-    "rectification_flag": ("整改", "rectify"),
-    "veto": ("否决", "veto"),
-    "tie": ("并列", "tie"),
     "escalation": ("连续末位", "escalated"),
     "units_word": ("个单位", "units"),
 }
 
-FLAG_KEYS = {
-    "winner": "winner",
-    "last_place": "last_place_flag",
-    "rectification": "rectification_flag",
-    "veto": "veto",
-    "tie": "tie",
-}
+# The titles of the award lists (优胜单位 …) come from the flags table.
+for _award in AWARD_FLAGS:
+    WORDS[_award.list_key or _award.id] = (_award.list_title("zh"), _award.list_title("en"))
 
 
 def word(key: str, lang: str = "zh", **values: object) -> str:
     zh, en = WORDS[key]
     text = en if lang == "en" else zh
     return text.format(**values) if values else text
-
-
-def flag_word(flag: str, lang: str = "zh") -> str:
-    return word(FLAG_KEYS[flag], lang)

@@ -6,6 +6,7 @@ done; these sentences are drawn from the merged round, never written by hand.
 
 from __future__ import annotations
 
+from pingyi.flags import flag
 from pingyi.numbers import plain, show_percent
 from pingyi.round.models import Round, Scale
 
@@ -64,7 +65,7 @@ def describe_rules(r: Round) -> list[str]:
             if rect.measure == "satisfaction_rate"
             else f"得分低于 {plain(rect.below)}"
         )
-        excluded = "、".join({"last_place": "末位单位", "winner": "优胜单位"}[e] for e in rect.excluding)
+        excluded = "、".join(flag(e).list_title("zh") for e in rect.excluding)
         lines.append(f"重点整改单位: 除{excluded}外，{measure}" if excluded else f"重点整改单位: {measure}")
     lines.extend(_sheet_rules(r))
     lines.extend(_quota_rules(r))

@@ -5,6 +5,7 @@ its content (fixed timestamps), so report.xlsx is as reproducible as results.jso
 
 from __future__ import annotations
 
+import functools
 import io
 import unicodedata
 import zipfile
@@ -18,18 +19,14 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
 from openpyxl.writer.excel import ExcelWriter  # type: ignore[import-untyped]
 
+from pingyi.flags import row_fill
+
 FORMULA_STARTS = ("=", "+", "-", "@")
 LINE_HEIGHT = 15  # points, one line of 11-point text
 FIXED_TIME = datetime(2000, 1, 1)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-FLAG_FILLS = {  # the first flag of a row in this order colours it
-    "last_place": PatternFill("solid", fgColor="F8CBAD"),
-    "rectification": PatternFill("solid", fgColor="FFE699"),
-    "veto": PatternFill("solid", fgColor="D9D9D9"),
-    "winner": PatternFill("solid", fgColor="C6EFCE"),
-}
 
 
 def put(ws: Worksheet, row: int, column: int, value: Any, number_format: str | None = None) -> None:
@@ -116,10 +113,14 @@ def for_print(ws: Worksheet, header_row: int | None = None, title: str | None = 
 
 
 def flag_fill(flags: Sequence[str]) -> PatternFill | None:
-    for flag, fill in FLAG_FILLS.items():
-        if flag in flags:
-            return fill
-    return None
+    """The row fill of a unit with ``flags``, from the flags table."""
+    colour = row_fill(flags)
+    return None if colour is None else _solid(colour)
+
+
+@functools.cache
+def _solid(colour: str) -> PatternFill:
+    return PatternFill("solid", fgColor=colour)
 
 
 def sheet_title(text: str, taken: set[str]) -> str:

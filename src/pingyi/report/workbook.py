@@ -18,7 +18,8 @@ from openpyxl.chart import BarChart, LineChart, Reference  # type: ignore[import
 from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
 
 from pingyi.ballots.count import Reject
-from pingyi.report.i18n import flag_word, word
+from pingyi.flags import AWARD_FLAGS, Flag, flag_label
+from pingyi.report.i18n import word
 from pingyi.report.sheets import (
     bold,
     fit_columns,
@@ -42,8 +43,8 @@ def report_workbook(document: dict[str, Any], rejects: Sequence[Reject], lang: s
     _summary(wb.active, document, figures, lang, taken)
     for category in document["categories"]:
         _category(wb.create_sheet(), document, figures, category, lang, taken)
-    for key in ("winners", "last_place", "rectification"):
-        _award_list(wb.create_sheet(), document, figures, key, lang, taken)
+    for award in AWARD_FLAGS:
+        _award_list(wb.create_sheet(), document, figures, award, lang, taken)
     _strata(wb.create_sheet(), document, figures, lang, taken)
     if document.get("previous"):
         _movement(wb.create_sheet(), document, figures, lang, taken)
@@ -132,7 +133,7 @@ def _category(
             figures.rate(u["satisfaction_rate_exact"]),
         ]
         row += [counts[o["code"]] for o in options] + [counts["blank"], counts["invalid"], u["valid"]]
-        row += ["、".join(flag_word(f, lang) for f in u["flags"]), "；".join(u["reasons"].values())]
+        row += ["、".join(flag_label(f, lang) for f in u["flags"]), "；".join(u["reasons"].values())]
         if threshold is not None:
             row.append(threshold)
         rows.append(row)
@@ -176,14 +177,14 @@ def _charts(
 
 
 def _award_list(
-    ws: Worksheet, document: dict[str, Any], figures: Figures, key: str, lang: str, taken: set[str]
+    ws: Worksheet, document: dict[str, Any], figures: Figures, award: Flag, lang: str, taken: set[str]
 ) -> None:
-    ws.title = sheet_title(word(key, lang), taken)
-    flag = "winner" if key == "winners" else key
+    title = award.list_title(lang)
+    ws.title = sheet_title(title, taken)
     headers = [word(k, lang) for k in ("category", "rank", "unit", "unit_id", "score", "rate", "reasons")]
     rows = []
     for category in document["categories"]:
-        for unit_id in category[key]:
+        for unit_id in award.listed(category):
             u = figures.units[unit_id]
             rows.append(
                 [
@@ -193,12 +194,12 @@ def _award_list(
                     u["id"],
                     figures.score(u["score_exact"]),
                     figures.rate(u["satisfaction_rate_exact"]),
-                    u["reasons"].get(flag, ""),
+                    u["reasons"].get(award.id, ""),
                 ]
             )
     table(ws, 1, headers, rows, [None, None, None, None, figures.score_format, figures.rate_format, None])
     fit_columns(ws)
-    for_print(ws, header_row=1, title=f"{document['title']} {word(key, lang)}")
+    for_print(ws, header_row=1, title=f"{document['title']} {title}")
 
 
 def _strata(ws: Worksheet, document: dict[str, Any], figures: Figures, lang: str, taken: set[str]) -> None:
