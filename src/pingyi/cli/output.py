@@ -6,28 +6,36 @@ go to stdout too, since a table is for people.
 
 from __future__ import annotations
 
-import csv
 import json
-import sys
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import click
+
+from pingyi.report.escaping import csv_lines, csv_text
 
 Column = tuple[str, str]  # (key in the row, heading in the table)
 
 
 def emit(
-    rows: Sequence[dict[str, Any]], columns: Sequence[Column], fmt: str, title: str | None = None
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[Column],
+    fmt: str,
+    title: str | None = None,
+    *,
+    numbers: Collection[str] = (),
 ) -> None:
-    """Print ``rows`` in ``fmt``: table (people), csv or json (scripts)."""
+    """Print ``rows`` in ``fmt``: table (people), csv or json (scripts).
+
+    In csv, a text cell that a spreadsheet would run as a formula gets a leading ``'``
+    (issue 10); the columns named in ``numbers`` hold figures shown as text (``-1.50``)
+    and are written as they are, like every int or float."""
     if fmt == "json":
         click.echo(json.dumps(list(rows), ensure_ascii=False, indent=2))
     elif fmt == "csv":
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow([key for key, _ in columns])
-        for row in rows:
-            writer.writerow([_cell(row.get(key)) for key, _ in columns])
+        header = [key for key, _ in columns]
+        body = [[_csv_cell(row.get(key), key in numbers) for key, _ in columns] for row in rows]
+        click.echo("".join(csv_lines([header, *body])), nl=False)
     else:
         print_table(rows, columns, title)
 
@@ -53,6 +61,11 @@ def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title
 
 def emit_json(value: Any) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def _csv_cell(value: Any, number: bool) -> str:
+    text = _cell(value)
+    return text if number or not isinstance(value, (str, list, tuple)) else csv_text(text)
 
 
 def _cell(value: Any) -> str:

@@ -78,6 +78,7 @@ def show_category(document: dict[str, Any], category: dict[str, Any], fmt: str, 
             ],
             MACHINE_COLUMNS,
             fmt,
+            numbers=("score", "satisfaction_rate"),
         )
         return
     from rich.text import Text

@@ -2,29 +2,28 @@
 
 English headers, UTF-8 without BOM, ``\\n`` line ends, one header row; each figure is given
 rounded to the round's precision, then exactly (the ``_exact`` fraction of results.json).
+Text from inputs (ids, names, sheet ids, file names, details) that a spreadsheet would
+run as a formula gets a leading ``'`` (:func:`~pingyi.report.escaping.csv_text`); figures
+never do.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pingyi.ballots.count import Reject
 from pingyi.numbers import Shown
+from pingyi.report.escaping import csv_lines, csv_text
 
 REJECT_FIELDS = ("file", "line", "sheet", "reason", "detail")
 NUMBER_FIELDS = ("score", "score_exact", "satisfaction_rate", "satisfaction_rate_exact")
 
 
 def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
-    return buffer.getvalue().encode("utf-8")
+    """Rows as they are given: the caller escapes the text columns from inputs."""
+    lines = csv_lines([header, *(["" if v is None else v for v in row] for row in rows)])
+    return "".join(lines).encode("utf-8")
 
 
 def _shown(document: dict[str, Any], figures: dict[str, Any]) -> list[str | None]:
@@ -72,10 +71,10 @@ def scores_csv(document: dict[str, Any]) -> bytes:
             u = units[unit_id]
             rows.append(
                 [
-                    u["category"],
+                    csv_text(u["category"]),
                     u["rank"],
-                    u["id"],
-                    u["name"],
+                    csv_text(u["id"]),
+                    csv_text(u["name"]),
                     *_shown(document, u),
                     *(u["counts"][c] for c in codes),
                     u["valid"],
@@ -96,13 +95,23 @@ def strata_csv(document: dict[str, Any]) -> bytes:
     for u in document["units"]:
         for stratum, t in u["strata"].items():
             rows.append(
-                [u["id"], stratum, *(t["counts"][c] for c in codes), t["valid"], *_shown(document, t)]
+                [
+                    csv_text(u["id"]),
+                    csv_text(stratum),
+                    *(t["counts"][c] for c in codes),
+                    t["valid"],
+                    *_shown(document, t),
+                ]
             )
     return to_csv(header, rows)
 
 
 def rejects_csv(rejects: Iterable[Reject]) -> bytes:
-    return to_csv(REJECT_FIELDS, ([getattr(j, f) for f in REJECT_FIELDS] for j in rejects))
+    """Every rejected sheet; the reason is pingyi's code, the rest may come from inputs."""
+    return to_csv(
+        REJECT_FIELDS,
+        ([csv_text(j.file), j.line, csv_text(j.sheet), j.reason, csv_text(j.detail)] for j in rejects),
+    )
 
 
 def _cell(value: Any) -> Any:

@@ -1,0 +1,127 @@
+"""Text from inputs stays text wherever it goes (issue 10): CSV files a spreadsheet opens
+(no live formulas), terminals (no escape sequences), xlsx XML (no illegal characters).
+
+One hostile round serves every test: unit, category and stratum ids and names, sheet ids
+and the ballot file's name start with formula characters or carry control characters.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from pingyi.cli.main import cli
+from pingyi.cli.output import emit
+from pingyi.results.build import build
+from pingyi.results.tables import rejects_csv, scores_csv, strata_csv
+
+HOSTILE_ROUND = r"""
+round: hostile
+title: 测试
+extends: qianren-2-1-0
+categories: [{id: "=c", name: "@类", winners: 1}]
+strata: [{id: "+s", name: "-群众"}]
+units:
+  - {id: "-1+2", name: "=HYPERLINK(\"http://x\",\"y\")", category: "=c"}
+  - {id: b, name: "@SUM(A1)", category: "=c"}
+  - {id: c, name: "+1", category: "=c"}
+  - {id: d, name: "\t制表局", category: "=c"}
+  - {id: e, name: "\r回车局", category: "=c"}
+"""
+HOSTILE_BALLOTS = "sheet,stratum,-1+2,b,c,d,e\n=1+1,+s,A,B,C,A,B\n2,+s,B,C,A,A,A\n@3,+s,,,,,\n"
+NAMES = {
+    "-1+2": '=HYPERLINK("http://x","y")',
+    "b": "@SUM(A1)",
+    "c": "+1",
+    "d": "\t制表局",
+    "e": "\r回车局",
+}
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hostile")
+    (folder / "round.yaml").write_text(HOSTILE_ROUND, encoding="utf-8")
+    (folder / "b.csv").write_text(HOSTILE_BALLOTS, encoding="utf-8")
+    return build(str(folder / "round.yaml"), [(folder / "b.csv", "-b.csv")])
+
+
+def _rows(data: bytes | str) -> list[list[str]]:
+    text = data.decode("utf-8") if isinstance(data, bytes) else data
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+# --- CSV: no live formulas (OWASP: prefix ' to text starting with = + - @ TAB CR) ----------
+
+
+def test_scores_csv_escapes_text_from_inputs(hostile):
+    rows = _rows(scores_csv(hostile.document))
+    header, body = rows[0], rows[1:]
+    assert len(body) == 5  # a CR inside a name does not split its row
+    got = {r[header.index("name")]: (r[header.index("category")], r[header.index("unit")]) for r in body}
+    assert got == {
+        "'" + NAMES["d"]: ("'=c", "d"),
+        "'" + NAMES["-1+2"]: ("'=c", "'-1+2"),
+        "'" + NAMES["e"]: ("'=c", "e"),
+        "'+1": ("'=c", "c"),
+        "'@SUM(A1)": ("'=c", "b"),
+    }
+
+
+def test_strata_and_rejects_csv_escape_ids_sheets_and_files(hostile):
+    strata = _rows(strata_csv(hostile.document))
+    assert [r[:2] for r in strata[1:]] == [
+        ["'-1+2", "'+s"],
+        ["b", "'+s"],
+        ["c", "'+s"],
+        ["d", "'+s"],
+        ["e", "'+s"],
+    ]
+    rejects = _rows(rejects_csv(hostile.counts.rejects))
+    assert rejects[1] == ["'-b.csv", "4", "'@3", "all_blank", "all 5 rated units blank"]
+
+
+def test_numbers_are_never_escaped(hostile):
+    """A negative rank change or score is a number, not text: it stays -3 and -1.50."""
+    document = json.loads(json.dumps(hostile.document))
+    for u in document["units"]:
+        u.update(previous_rank=1, rank_change=-3, bonus=0)
+        u["score_exact"] = "-3/2"
+    rows = _rows(scores_csv(document))
+    header = rows[0]
+    assert {r[header.index("rank_change")] for r in rows[1:]} == {"-3"}
+    assert {r[header.index("score")] for r in rows[1:]} == {"-1.50"}
+
+
+def test_results_json_keeps_the_raw_text(hostile):
+    document = json.loads(hostile.files["results.json"])
+    assert {u["id"]: u["name"] for u in document["units"]} == NAMES
+    assert document["categories"][0]["id"] == "=c"
+
+
+def test_csv_printing_escapes_text_but_not_figures(hostile, tmp_path):
+    out = tmp_path / "r"
+    for name, data in hostile.files.items():
+        out.mkdir(exist_ok=True)
+        (out / name).write_bytes(data)
+    runner = CliRunner()
+    done = runner.invoke(cli, ["rank", "--results", str(out), "--category", "=c", "--format", "csv"])
+    assert done.exit_code == 0, done.output
+    rows = _rows(done.stdout)
+    assert rows[0] == ["category", "rank", "unit", "name", "score", "satisfaction_rate", "valid", "flags"]
+    assert rows[2] == ["'=c", "2", "'-1+2", "'" + NAMES["-1+2"], "3.00", "1.0000", "2", "tie"]
+    assert len(rows) == 6
+
+
+def test_emit_escapes_str_cells_and_keeps_numbers(capsys):
+    emit(
+        [{"name": "-1+2", "n": -3, "figure": "-1.50", "ids": ["=a", "b"]}],
+        [("name", "名称"), ("n", "n"), ("figure", "f"), ("ids", "ids")],
+        "csv",
+        numbers=("figure",),
+    )
+    assert capsys.readouterr().out == "name,n,figure,ids\n'-1+2,-3,-1.50,'=a b\n"
