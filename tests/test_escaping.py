@@ -10,12 +10,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
 
 from pingyi.cli.main import cli
-from pingyi.cli.output import emit
+from pingyi.cli.output import emit, print_table
+from pingyi.report.escaping import csv_text, csv_untext, terminal_text
 from pingyi.results.build import build
 from pingyi.results.tables import rejects_csv, scores_csv, strata_csv
 
@@ -125,3 +127,83 @@ def test_emit_escapes_str_cells_and_keeps_numbers(capsys):
         numbers=("figure",),
     )
     assert capsys.readouterr().out == "name,n,figure,ids\n'-1+2,-3,-1.50,'=a b\n"
+
+
+def test_csv_escaping_can_be_undone_exactly():
+    """A text that already starts with ' and a formula character gets one more ', so
+    taking one ' off always gives the text back."""
+    for raw in ["=1", "'=1", "''+1", "'s", "plain", "-", "'", ""]:
+        assert csv_untext(csv_text(raw)) == raw
+    assert [csv_text(t) for t in ["'=1", "'s", "x=1"]] == ["''=1", "'s", "x=1"]
+
+
+# --- terminals: no escape sequences, no bidi overrides --------------------------------------
+
+CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+TERMINAL_ROUND = """
+round: terminal
+extends: qianren-2-1-0
+categories: [{id: c, name: 类, winners: 1}]
+strata: [{id: s, name: 群众}]
+units:
+  - {id: a, name: 甲, category: c}
+  - {id: b, name: 乙, category: c}
+  - {id: d, name: 丙, category: c}
+  - {id: e, name: 丁, category: c}
+"""
+TERMINAL_NAMES = {
+    "a": "\x1b[2J清屏局",
+    "b": "\x1b]52;c;ZXZpbA==\x07剪贴板局",
+    "d": "\u202e局反转",
+    "e": "\x9b31m八位局",
+}
+
+
+@pytest.fixture(scope="module")
+def terminal_results(tmp_path_factory):
+    """A results directory whose names carry escape sequences (put into results.json
+    after the tally, so this needs nothing but the terminal views)."""
+    folder = tmp_path_factory.mktemp("terminal")
+    (folder / "round.yaml").write_text(TERMINAL_ROUND, encoding="utf-8")
+    (folder / "b.csv").write_text("sheet,stratum,a,b,d,e\n1,s,A,B,C,A\n2,s,C,B,A,A\n", encoding="utf-8")
+    outcome = build(str(folder / "round.yaml"), [(folder / "b.csv", "b.csv")])
+    out = folder / "results"
+    out.mkdir()
+    for name, data in outcome.files.items():
+        (out / name).write_bytes(data)
+    document = json.loads(outcome.files["results.json"])
+    for unit in document["units"]:
+        unit["name"] = TERMINAL_NAMES[unit["id"]]
+    document["categories"][0]["name"] = "\x1b[31m红类"
+    (out / "results.json").write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    return out
+
+
+def test_terminal_text_shows_controls_visibly():
+    assert terminal_text("\x1b[2J局\x07\u202e\x9b\t\n") == "\\x1b[2J局\\x07\\u202e\\x9b\\x09\\x0a"
+    assert terminal_text("市委办公室 A-1") == "市委办公室 A-1"
+
+
+def test_print_table_escapes_every_cell_heading_and_title(capsys):
+    print_table(
+        [{"a": "\x1b[2J局", "b": "\x1b]52;c;ZXZpbA==\x07"}], [("a", "\u202e单位"), ("b", "b")], "\x1b[31m"
+    )
+    out = capsys.readouterr().out
+    assert not CONTROL.search(out)
+    assert "\\x1b[2J局" in out and "\\x1b]52;c;ZXZpbA==\\x07" in out and "\\u202e单位" in out
+
+
+def test_rank_table_shows_hostile_names_escaped(terminal_results):
+    done = CliRunner().invoke(cli, ["rank", "--results", str(terminal_results), "--category", "c"])
+    assert done.exit_code == 0, done.output
+    assert not CONTROL.search(done.stdout)
+    for shown in ("\\x1b[2J清屏局", "\\x1b]52;c;ZXZpbA==\\x07", "\\u202e局反转", "\\x9b31m八位局"):
+        assert shown in done.stdout
+    assert "\\x1b[31m红类: 4 个单位" in done.stdout  # the summary line
+
+
+def test_error_messages_show_hostile_text_escaped(terminal_results):
+    done = CliRunner().invoke(cli, ["rank", "--results", str(terminal_results), "--category", "\x1b[2Jx"])
+    assert done.exit_code == 2
+    assert not CONTROL.search(done.stderr)
+    assert "no category '\\x1b[2Jx'; known: c (\\x1b[31m红类)" in done.stderr

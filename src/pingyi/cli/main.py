@@ -13,6 +13,7 @@ import click
 
 from pingyi import __version__
 from pingyi.errors import PingyiError
+from pingyi.report.escaping import terminal_text
 
 
 class PingyiGroup(click.Group):
@@ -30,7 +31,7 @@ class PingyiGroup(click.Group):
 
 def report_problems(error: PingyiError) -> None:
     for problem in error.problems:
-        click.echo(f"error: {problem} [{problem.code}]", err=True)
+        click.echo(terminal_text(f"error: {problem} [{problem.code}]"), err=True)
     count = len(error.problems)
     if count > 1:
         click.echo(f"{count} problems", err=True)

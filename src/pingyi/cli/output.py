@@ -1,7 +1,9 @@
 """Render listings as a rich table, CSV or JSON (STYLE 8, 9).
 
 Machine formats go to stdout and nothing else does; titles and notes of the table format
-go to stdout too, since a table is for people.
+go to stdout too, since a table is for people. Whatever people read on a terminal (tables,
+titles, lines through :func:`echo`) shows control characters from inputs as ``\\x1b``
+instead of obeying them (issue 10); csv and json keep the text as it is.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 
 import click
 
-from pingyi.report.escaping import csv_lines, csv_text
+from pingyi.report.escaping import csv_lines, csv_text, terminal_text
 
 Column = tuple[str, str]  # (key in the row, heading in the table)
 
@@ -46,17 +48,25 @@ def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=escape(title) if title else None, title_justify="left", show_lines=False)
+    def shown(text: str) -> str:  # a unit named "[red]" stays a name, ESC stays visible
+        return escape(terminal_text(text))
+
+    table = Table(title=shown(title) if title else None, title_justify="left", show_lines=False)
     for _, heading in columns:
-        table.add_column(heading)
-    for row in rows:  # text from inputs is escaped: a unit named "[red]" stays a name
+        table.add_column(shown(heading))
+    for row in rows:
         table.add_row(
             *(
-                value if isinstance(value, Text) else escape(_cell(value))
+                value if isinstance(value, Text) else shown(_cell(value))
                 for value in (row.get(key) for key, _ in columns)
             )
         )
     Console(soft_wrap=False).print(table)
+
+
+def echo(text: str, err: bool = False) -> None:
+    """One line for people, control characters from inputs shown, not obeyed."""
+    click.echo(terminal_text(text), err=err)
 
 
 def emit_json(value: Any) -> None:

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import click
-
-from pingyi.cli.output import emit, emit_json, print_table
+from pingyi.cli.output import echo, emit, emit_json, print_table
 from pingyi.flags import AWARD_FLAGS, flag
 from pingyi.numbers import Shown
 from pingyi.report.i18n import word
@@ -91,7 +89,7 @@ def show_category(document: dict[str, Any], category: dict[str, Any], fmt: str, 
         for row in rows
     ]
     print_table(table_rows, _columns(lang), title=f"{category['name']} ({category['id']})")
-    click.echo(summary_line(document, category, lang))
+    echo(summary_line(document, category, lang))
     if category["ranked"]:
         _lists(document, category, lang)
 
@@ -117,12 +115,12 @@ def _lists(document: dict[str, Any], category: dict[str, Any], lang: str) -> Non
         if not ids and award.id != "winner":
             continue
         names = "、".join(units[i]["name"] for i in ids) or word("none", lang)
-        click.echo(f"  {award.list_title(lang)}: {names}")
+        echo(f"  {award.list_title(lang)}: {names}")
         if award.id != "winner":
             for i in ids:
-                click.echo(f"    - {units[i]['name']}: {units[i]['reasons'].get(award.id, '')}")
+                echo(f"    - {units[i]['name']}: {units[i]['reasons'].get(award.id, '')}")
     if category["winners_tie_at_cutoff"]:
-        click.echo(
+        echo(
             f"  ! {word('winners', lang)}: {len(category['winners'])} > {category['winners_allowed']} "
             f"({flag('tie').label(lang)})"
         )
@@ -130,4 +128,4 @@ def _lists(document: dict[str, Any], category: dict[str, Any], lang: str) -> Non
         reasons = units[unit_id]["reasons"]
         for key in ("veto", "escalation"):
             if key in reasons:
-                click.echo(f"  {units[unit_id]['name']}: {reasons[key]}")
+                echo(f"  {units[unit_id]['name']}: {reasons[key]}")

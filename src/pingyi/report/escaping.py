@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -28,8 +29,16 @@ CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_text(text: str) -> str:
-    """``=SUM(A1)`` → ``'=SUM(A1)``: a CSV cell a spreadsheet shows as the text it is."""
-    return "'" + text if text.startswith(CSV_FORMULA_STARTS) else text
+    """``=SUM(A1)`` → ``'=SUM(A1)``: a CSV cell a spreadsheet shows as the text it is.
+
+    A text that is quotes then a formula character (``'=1``) gets one more quote too, so
+    :func:`csv_untext` always gives the text back."""
+    return "'" + text if text.lstrip("'").startswith(CSV_FORMULA_STARTS) else text
+
+
+def csv_untext(cell: str) -> str:
+    """The text :func:`csv_text` escaped: for scripts and readers of pingyi's CSV files."""
+    return cell[1:] if cell.startswith("'") and cell.lstrip("'").startswith(CSV_FORMULA_STARTS) else cell
 
 
 def csv_lines(rows: Iterable[Sequence[Any]]) -> Iterator[str]:
@@ -42,3 +51,21 @@ def csv_lines(rows: Iterable[Sequence[Any]]) -> Iterator[str]:
         buffer.truncate()
         writer.writerow(row)
         yield buffer.getvalue()[:-2] + "\n"
+
+
+#: C0 and C1 controls (ESC, BEL, CSI …), DEL, bidi embeddings/overrides/isolates and marks,
+#: and the Unicode line and paragraph separators.
+TERMINAL_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def visible_escape(char: str) -> str:
+    r"""ESC → ``\x1b``, U+202E → ``\u202e``: what a character is, in plain ASCII."""
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def terminal_text(text: str) -> str:
+    r"""ESC ``[2J局`` → ``\x1b[2J局``: text a terminal prints as it is, never obeys.
+
+    Every control character is shown, TAB and newline too: a name or a message is one line."""
+    return TERMINAL_UNSAFE.sub(lambda m: visible_escape(m.group()), text)
