@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.csv as pacsv
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
+import pyarrow.csv as pacsv  # type: ignore[import-untyped]
 
 from pingyi.ballots.validity import on_form_matrix
 from pingyi.round.models import Round
@@ -48,7 +48,8 @@ def stratum_shares(r: Round) -> np.ndarray:
         if 0 < have < want and inside.sum() < len(ids):
             shares[inside] *= want / have
             shares[~inside] *= (1 - want) / shares[~inside].sum()
-    return shares / shares.sum()
+    normalised: np.ndarray = shares / shares.sum()
+    return normalised
 
 
 def simulate(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from pingyi.cli.options import format_option
@@ -22,6 +24,23 @@ def command(fmt: str) -> None:
 
         pingyi schemes --format csv
     """
+    emit(scheme_rows(), COLUMNS, fmt, title="Built-in schemes")
+
+
+def scheme_rows() -> list[dict[str, Any]]:
+    """The catalogue in words: one row per built-in scheme, as listed and as JSON."""
+    from pingyi.report.rules import describe_method, describe_scale
     from pingyi.round.catalog import scheme_catalog
 
-    emit(scheme_catalog(), COLUMNS, fmt, title="Built-in schemes")
+    return [
+        {
+            "name": entry.name,
+            "title": entry.title,
+            "seed": ", ".join(entry.seeds),
+            "scale": describe_scale(entry.rules.scale),
+            "method": describe_method(entry.rules),
+            "composite": entry.composite,
+            "movement": entry.movement,
+        }
+        for entry in scheme_catalog()
+    ]

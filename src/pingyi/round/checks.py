@@ -26,7 +26,9 @@ from pingyi.round.yamlfile import Located, Path_, format_path
 
 class _Reporter:
     def __init__(self, doc: Located, display: str) -> None:
-        self.doc, self.display, self.problems = doc, display, []  # type: list[Problem]
+        self.doc = doc
+        self.display = display
+        self.problems: list[Problem] = []
 
     def add(self, path: Path_, code: str, message: str) -> None:
         file, line = self.doc.locate(path, self.display)
@@ -39,9 +41,9 @@ def cross_check(values: dict[str, Any], doc: Located, display: str, base_dir: Pa
     categories: list[Category | None] = values.get("categories", [])
     strata: list[Stratum | None] = values.get("strata", [])
     units: list[Unit | None] = values.get("units", [])
-    _unique(report, "categories", [c and c.id for c in categories], "category id")
-    _unique(report, "strata", [s and s.id for s in strata], "stratum id")
-    _unique(report, "units", [u and u.id for u in units], "unit id")
+    _unique(report, "categories", [c.id if c else None for c in categories], "category id")
+    _unique(report, "strata", [s.id if s else None for s in strata], "stratum id")
+    _unique(report, "units", [u.id if u else None for u in units], "unit id")
     unit_ids = list(dict.fromkeys(u.id for u in units if u))
     stratum_ids = list(dict.fromkeys(s.id for s in strata if s))
     # A reference is checked only against a list that validated whole: with one bad

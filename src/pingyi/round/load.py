@@ -184,9 +184,10 @@ def _expand_units_file(doc: Located, base_dir: Path, files: list[Path]) -> None:
 @functools.cache
 def _adapter(name: str) -> TypeAdapter[Any]:
     field = Round.model_fields[name]
-    return TypeAdapter(
-        typing.Annotated[field.annotation, *field.metadata] if field.metadata else field.annotation
-    )
+    annotation: Any = field.annotation
+    if field.metadata:
+        annotation = typing.Annotated[annotation, *field.metadata]
+    return TypeAdapter(annotation)
 
 
 def _validate_sections(doc: Located, display: str, problems: list[Problem]) -> dict[str, Any]:
