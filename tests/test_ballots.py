@@ -297,7 +297,7 @@ def test_quota_missed_is_a_warning_and_an_error_under_strict(write):
     runner = CliRunner()
     loose = runner.invoke(cli, ["check", str(path), str(ballots), "--format", "json"])
     assert loose.exit_code == 0
-    quota = json.loads(loose.output)["ballots"]["quotas"][0]
+    quota = json.loads(loose.stdout)["ballots"]["quotas"][0]
     assert (quota["count"], quota["share"], quota["met"]) == (2, "50.00%", False)
     strict = runner.invoke(cli, ["check", str(path), str(ballots), "--strict"])
     assert strict.exit_code == 1

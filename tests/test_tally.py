@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from pingyi.api import write_results
 from pingyi.errors import PingyiError
 from pingyi.results.build import build
-from pingyi.results.write import write_directory
 
 HEADER_2_1_0 = """\
 round: t
@@ -25,7 +25,7 @@ def tally(tmp_path: Path, round_text: str, ballots: str, folder: str = ".") -> d
     (base / "round.yaml").write_text(round_text, encoding="utf-8")
     (base / "ballots.csv").write_text(ballots, encoding="utf-8")
     outcome = build(str(base / "round.yaml"), [(base / "ballots.csv", "ballots.csv")])
-    write_directory(base / "results", outcome.files)
+    write_results(outcome, base / "results")
     return outcome.document
 
 

@@ -71,7 +71,7 @@ def test_order_and_split_leave_results_json_byte_identical(scheme, rows, copies,
         pieces = _tally(Path(many), scheme, split)
     assert pieces.files["results.json"] == whole.files["results.json"]
     assert pieces.files["scores.csv"] == whole.files["scores.csv"]
-    assert pieces.counts.read == whole.counts.read == len(lines)
+    assert pieces.ballots.read == whole.ballots.read == len(lines)
 
 
 @pytest.mark.parametrize("scheme", list(SCHEMES))

@@ -1,10 +1,14 @@
 """pingyi (评议): ballot tabulation for democratic appraisal rounds.
 
-The public API is what the command line uses::
+The public API is what the command line uses (docs/api.md)::
 
-    from pingyi import load_round, read_ballots, tally
+    import pingyi
 
-Names are imported on first use, so ``pingyi --help`` does not load pandas.
+    t = pingyi.tally("examples/yixing/round.yaml", ["examples/yixing/ballots.csv"])
+    t.units            # pandas DataFrame indexed by unit id
+    pingyi.write_results(t, "results")
+
+Names are imported on first use, so ``pingyi --help`` loads neither pandas nor pyarrow.
 """
 
 from __future__ import annotations
@@ -14,7 +18,14 @@ from typing import Any
 __version__ = "0.1.0"
 
 _PUBLIC = {
-    "load_round": "pingyi.round.load",
+    "load_round": "pingyi.api",
+    "read_ballots": "pingyi.api",
+    "tally": "pingyi.api",
+    "write_results": "pingyi.api",
+    "read_results": "pingyi.api",
+    "check": "pingyi.api",
+    "CheckReport": "pingyi.api",
+    "Tally": "pingyi.results.bundle",
     "PingyiError": "pingyi.errors",
     "Problem": "pingyi.errors",
 }
@@ -29,3 +40,7 @@ def __getattr__(name: str) -> Any:
     import importlib
 
     return getattr(importlib.import_module(module), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

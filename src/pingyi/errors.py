@@ -12,6 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+#: What a problem does to a run, gravest first (see :class:`Problem`).
+SEVERITIES = ("error", "void", "failure", "warning")
+
 #: Exit codes of the SPEC: 0 success, 1 the data fails a check under --strict,
 #: 2 usage or round-file errors (and unusable input).
 EXIT_OK = 0
@@ -24,7 +27,11 @@ class Problem:
     """One problem found in an input: where, what kind (``code``), and what to do.
 
     ``line`` is 1-based; ``field`` is a path like ``units[3].category`` (list indices
-    0-based, as in the file's own order).
+    0-based, as in the file's own order). ``severity`` says what the problem does to a
+    run: ``error`` stops it (exit 2), ``void`` voids the round (exit 1, nothing written),
+    ``failure`` fails a check (exit 1 under ``--strict``), ``warning`` is reported only.
+    Every view (terminal, results.json ``problems``, report.xlsx) draws from one list of
+    these (STYLE 7a).
     """
 
     file: str
@@ -32,10 +39,24 @@ class Problem:
     field: str
     code: str
     message: str
+    severity: str = "error"
+
+    def as_dict(self) -> dict[str, object]:
+        """The JSON form (results.json ``problems``)."""
+        return {
+            "severity": self.severity,
+            "code": self.code,
+            "file": self.file,
+            "line": self.line,
+            "field": self.field,
+            "message": self.message,
+        }
 
     def __str__(self) -> str:
         place = self.file if self.line is None else f"{self.file}:{self.line}"
         field = f" {self.field}:" if self.field else ""
+        if not place:
+            return f"{self.field}: {self.message}" if self.field else self.message
         return f"{place}:{field} {self.message}"
 
     def as_tuple(self) -> tuple[str, int | None, str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
@@ -46,10 +47,17 @@ QUOTA_COLUMNS = [
     type=click.Path(dir_okay=False),
     help="Write every rejected sheet to this CSV (file,line,sheet,reason,detail).",
 )
+@click.option("--force", is_flag=True, help="Replace an existing --rejects file.")
 @format_option
 @quiet_option
 def command(
-    round_file: str, ballots: tuple[str, ...], strict: bool, rejects_file: str | None, fmt: str, quiet: bool
+    round_file: str,
+    ballots: tuple[str, ...],
+    strict: bool,
+    rejects_file: str | None,
+    force: bool,
+    fmt: str,
+    quiet: bool,
 ) -> None:
     """Validate a round file, and its ballots if given, without writing results.
 
@@ -64,33 +72,26 @@ def command(
 
         pingyi check examples/yixing/round.yaml examples/yixing/ballots.csv --rejects rejects.csv
     """
-    from pingyi.report.summary import round_summary
-    from pingyi.round.load import load_round
+    from pingyi.api import check
+    from pingyi.cli import ballot_args
+    from pingyi.cli.problems import report_notices
+    from pingyi.cli.progress import progress_bar
 
-    r = load_round(round_file)
-    summary: dict[str, Any] = round_summary(r)
-    if ballots:
-        from pingyi.ballots.count import read_ballots
-        from pingyi.cli import ballot_args
-        from pingyi.cli.progress import progress_bar
-        from pingyi.report.ballots import ballot_summary
+    files = ballot_args.expand(ballots) if ballots else []
+    if rejects_file:
+        from pingyi.cli.outfile import refuse_overwrite
 
-        files = ballot_args.expand(ballots)
-        with progress_bar("reading ballots", quiet) as progress:
-            counts = read_ballots(r, [p for p, _ in files], progress, [d for _, d in files])
-        summary["ballots"] = ballot_summary(counts)
-        if rejects_file:
-            from pingyi.results.tables import rejects_csv
+        refuse_overwrite(Path(rejects_file), force, [Path(round_file), *(p for p, _ in files)])
+    with progress_bar("reading ballots", quiet or not files) as progress:
+        report = check(round_file, [p for p, _ in files], progress=progress)
+    if rejects_file and report.ballots is not None:
+        from pingyi.results.tables import rejects_csv
+        from pingyi.results.write import write_file_atomically
 
-            with open(rejects_file, "wb") as f:
-                f.write(rejects_csv(counts.rejects))
-    if r.composite is not None:
-        from pingyi.engine.composite import read_adjustments
-
-        read_adjustments(r)  # every gap in the adjustments file, before the tally
-    _show(summary, fmt, round_file)
-    checks = summary.get("ballots", {})
-    if checks.get("void") or (strict and checks.get("failures")):
+        write_file_atomically(Path(rejects_file), rejects_csv(report.ballots.rejects))
+    _show(report.summary, fmt, round_file)
+    report_notices(report.problems)
+    if report.void or (strict and report.failed):
         raise SystemExit(EXIT_CHECK_FAILED)
 
 
@@ -139,7 +140,3 @@ def _show_ballots(b: dict[str, Any]) -> None:
             notes.append(f"{f['empty_lines']} empty lines skipped")
         if notes:
             click.echo(f"note: {f['file']}: {'; '.join(notes)}", err=True)
-    for failure in b["failures"]:
-        click.echo(f"warning: {failure}", err=True)
-    for void in b["void"]:
-        click.echo(f"error: {void}: the round is void", err=True)

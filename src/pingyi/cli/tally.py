@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
 from pingyi.cli.options import format_option, lang_option, quiet_option
-from pingyi.errors import EXIT_CHECK_FAILED
 
 
 @click.command(name="tally")
@@ -49,34 +47,23 @@ def command(
 
         pingyi tally examples/yixing/round.yaml examples/yixing/ballots.csv -o results
     """
+    from pingyi.api import write_results
     from pingyi.cli import ballot_args
+    from pingyi.cli.problems import report_notices
     from pingyi.cli.progress import progress_bar
     from pingyi.cli.standings import show_category
-    from pingyi.results import build, manifest
-    from pingyi.results.document import dumps
-    from pingyi.results.write import write_directory
+    from pingyi.results.build import build
 
     files = ballot_args.expand(ballots)
     with progress_bar("reading ballots", quiet) as progress:
-        outcome = build.build(round_file, files, progress, lang)
-    for failure in outcome.failures + outcome.result.warnings:
-        click.echo(f"warning: {failure}", err=True)
-    for void in outcome.void:
-        click.echo(f"error: {void}: the round is void; no results written", err=True)
-    if outcome.void:
-        raise SystemExit(EXIT_CHECK_FAILED)
-    if strict and outcome.failures:
-        click.echo("error: a check failed under --strict; no results written", err=True)
-        raise SystemExit(EXIT_CHECK_FAILED)
-    target = Path(output)
-    inputs = manifest.round_inputs(outcome.round, round_file, files)
-    record = manifest.make_manifest(target, inputs, outcome.files, ["pingyi", *sys.argv[1:]], {"lang": lang})
-    write_directory(target, {**outcome.files, "manifest.json": dumps(record)})
-    document = outcome.document
+        t = build(round_file, files, progress, lang)
+    report_notices(t.problems)
+    target = write_results(t, output, strict=strict, command=["pingyi", *sys.argv[1:]])
+    document = t.document
     if fmt == "json":
-        sys.stdout.buffer.write(outcome.files["results.json"])
+        sys.stdout.buffer.write(t.files["results.json"])
     elif fmt == "csv":
-        sys.stdout.buffer.write(outcome.files["scores.csv"])
+        sys.stdout.buffer.write(t.files["scores.csv"])
     else:
         click.echo(f"{document['title']} ({document['round']})")
         for category in document["categories"]:

@@ -5,16 +5,15 @@
 Components come from the unit's own ballot score, its satisfaction rate (in percent, so
 it sits on the same 0–100 scale as a degree), or a column of the round's ``adjustments``
 file (one row per unit: ``unit`` + named columns). Every unit needs its row and every
-needed cell a number: a gap is an error naming the unit, never a silent zero.
+needed cell a number: a gap is an error naming the unit, never a silent zero (the file
+is read at the edge, :func:`pingyi.sidefiles.read_adjustments`).
 """
 
 from __future__ import annotations
 
 from fractions import Fraction
 
-from pingyi.errors import PingyiError, Problem
-from pingyi.round.models import Composite, Round, to_fraction
-from pingyi.round.tablefile import read_rows
+from pingyi.round.models import Composite
 
 Adjustments = dict[str, dict[str, Fraction]]
 
@@ -22,56 +21,6 @@ Adjustments = dict[str, dict[str, Fraction]]
 def needed_columns(composite: Composite) -> tuple[str, ...]:
     columns = [c.column for c in composite.components if c.source == "adjustment" and c.column]
     return tuple(dict.fromkeys([*columns, *composite.deductions]))
-
-
-def read_adjustments(r: Round) -> Adjustments:
-    """The adjustments file as exact numbers per unit, or every problem in it at once."""
-    if r.composite is None or r.adjustments is None:
-        return {}
-    path = r.base_dir / r.adjustments
-    columns = needed_columns(r.composite)
-    rows = read_rows(path, r.adjustments, ("unit", *columns))
-    known = {u.id for u in r.units}
-    found: Adjustments = {}
-    problems: list[Problem] = []
-    for line, cells in rows:
-        unit = cells["unit"]
-        if unit not in known:
-            problems.append(
-                Problem(
-                    r.adjustments, line, "unit", "unknown_unit", f"unit '{unit}' is not a unit of the round"
-                )
-            )
-            continue
-        if unit in found:
-            problems.append(
-                Problem(r.adjustments, line, "unit", "duplicate_unit", f"unit '{unit}' has a second row")
-            )
-            continue
-        found[unit] = {}
-        for column in columns:
-            try:
-                found[unit][column] = to_fraction(cells[column])
-            except ValueError:
-                problems.append(
-                    Problem(
-                        r.adjustments,
-                        line,
-                        column,
-                        "not_a_number",
-                        f"unit '{unit}': expected a number, got {cells[column]!r}",
-                    )
-                )
-    for unit in r.units:
-        if unit.id not in found:
-            problems.append(
-                Problem(
-                    r.adjustments, None, "unit", "missing_unit", f"no row for unit '{unit.id}' ({unit.name})"
-                )
-            )
-    if problems:
-        raise PingyiError(problems)
-    return found
 
 
 def composite_score(

@@ -27,7 +27,6 @@ from typing import Any
 from pingyi.engine.rank import competition_ranks
 from pingyi.engine.result import CategoryResult, Movement, UnitResult
 from pingyi.numbers import plain
-from pingyi.results.read import read_results
 from pingyi.round.models import Round
 
 
@@ -43,19 +42,6 @@ class PreviousUnit:
 class PreviousRound:
     round: str
     units: dict[str, PreviousUnit]
-
-
-def load_previous(r: Round) -> PreviousRound | None:
-    """The previous round's results.json, or None when the round names none."""
-    if r.previous is None:
-        return None
-    data = read_results(r.base_dir / r.previous)
-    units = {}
-    for unit in data["units"]:
-        last = "last_place" in unit["flags"]
-        streak = unit.get("last_place_streak", 1 if last else 0)
-        units[unit["id"]] = PreviousUnit(unit["category"], unit["rank"], last, streak)
-    return PreviousRound(str(data["round"]), units)
 
 
 def compare(r: Round, previous: PreviousRound, units: list[UnitResult]) -> dict[str, Any]:

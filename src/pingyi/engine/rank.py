@@ -36,7 +36,7 @@ def rank_key(score: Fraction, tallied: Tallied, tie_break: Sequence[str], codes:
 def competition_ranks(keys: Sequence[Key]) -> list[int]:
     """Rank of each key: 1 + how many keys are strictly greater (1, 2, 2, 4)."""
     ordered = sorted(keys, reverse=True)
-    first = {}
+    first: dict[Key, int] = {}
     for position, key in enumerate(ordered, start=1):
         first.setdefault(key, position)
     return [first[key] for key in keys]
@@ -45,7 +45,7 @@ def competition_ranks(keys: Sequence[Key]) -> list[int]:
 def strictly_behind(keys: Sequence[Key]) -> list[int]:
     """How many keys are strictly smaller than each key (0 for the bottom rank)."""
     ordered = sorted(keys)
-    first = {}
+    first: dict[Key, int] = {}
     for position, key in enumerate(ordered):
         first.setdefault(key, position)
     return [first[key] for key in keys]

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from pingyi.engine.opinions import Opinion
 from pingyi.engine.score import UnitScore
+from pingyi.errors import Problem
 from pingyi.flags import FLAG_IDS as FLAGS  # the flags of results.json, in their order
 from pingyi.round.models import Category, Unit
 
@@ -72,4 +74,5 @@ class TallyResult:
     categories: list[CategoryResult]
     satisfaction_rate: Fraction | None
     previous: dict[str, Any] | None = None  # {round, new, gone} when a previous round is given
-    warnings: list[str] = field(default_factory=list)
+    opinions: list[Opinion] = field(default_factory=list)  # file order
+    problems: list[Problem] = field(default_factory=list)  # warnings found while tallying

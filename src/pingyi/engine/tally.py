@@ -1,4 +1,8 @@
-"""The tally: counts → scores → (composite) → ranks → awards → movement, in that order."""
+"""The tally: counts → scores → (composite) → ranks → awards → movement, in that order.
+
+Pure: it takes the counted ballots and the side files' values (:mod:`pingyi.sidefiles`)
+and returns a :class:`TallyResult`; it opens no file and prints nothing (STYLE 3).
+"""
 
 from __future__ import annotations
 
@@ -8,36 +12,53 @@ import numpy as np
 
 from pingyi.ballots.count import BallotCounts
 from pingyi.engine import awards, movement
-from pingyi.engine.composite import composite_score, read_adjustments
+from pingyi.engine.composite import Adjustments, composite_score
+from pingyi.engine.movement import PreviousRound
+from pingyi.engine.opinions import Opinion
 from pingyi.engine.rank import Key, competition_ranks, rank_key
 from pingyi.engine.result import CategoryResult, TallyResult, UnitResult
 from pingyi.engine.score import Scorer, UnitScore
+from pingyi.errors import Problem
 from pingyi.round.models import Round
 
 
-def tally(counts: BallotCounts) -> TallyResult:
-    """The official result of a round from its counted ballots."""
+def tally(
+    counts: BallotCounts,
+    adjustments: Adjustments | None = None,
+    previous: PreviousRound | None = None,
+    opinions: list[Opinion] | None = None,
+) -> TallyResult:
+    """The official result of a round from its counted ballots and its side files' values."""
     r = counts.round
     scorer = Scorer(r, counts.codes)
     scores = [scorer.unit(counts.counts[i]) for i in range(len(r.units))]
-    units = _unit_results(r, scores)
+    units = _unit_results(r, scores, adjustments or {})
     awards.mark_veto(r, units)
-    previous = movement.load_previous(r)
     categories = [_category(r, counts, scorer, units, c.id) for c in r.categories]
-    result = TallyResult(units, categories, _overall(r, scorer, counts.counts, units))
+    result = TallyResult(
+        units, categories, _overall(r, scorer, counts.counts, units), opinions=opinions or []
+    )
     if previous is not None:
         result.previous = movement.compare(r, previous, units)
         for category in categories:
             movement.award_bonuses(r, category)
     movement.escalate(r, previous, units)
-    result.warnings.extend(
-        f"unit {u.id} ({u.unit.name}) has no valid mark: not ranked" for u in units if u.score is None
+    result.problems.extend(
+        Problem(
+            "",
+            None,
+            "",
+            "no_valid_mark",
+            f"unit {u.id} ({u.unit.name}) has no valid mark: not ranked",
+            "warning",
+        )
+        for u in units
+        if u.score is None
     )
     return result
 
 
-def _unit_results(r: Round, scores: list[UnitScore]) -> list[UnitResult]:
-    adjustments = read_adjustments(r)
+def _unit_results(r: Round, scores: list[UnitScore], adjustments: Adjustments) -> list[UnitResult]:
     results = []
     for unit, tallied in zip(r.units, scores, strict=True):
         if r.composite is None:

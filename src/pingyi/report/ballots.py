@@ -9,6 +9,7 @@ import numpy as np
 
 from pingyi.ballots.count import BallotCounts
 from pingyi.ballots.quotas import issued_status, quota_status
+from pingyi.errors import Problem
 from pingyi.numbers import show_percent
 
 COVERAGE_ROWS = 5
@@ -21,19 +22,7 @@ def ballot_summary(counts: BallotCounts) -> dict[str, Any]:
     issued = {s.stratum: s for s in issued_status(counts)}
     valid = _valid_marks(counts)
     order = np.lexsort((np.arange(len(r.units)), valid))[:COVERAGE_ROWS]
-    conflicts = counts.rejected_by_reason.get("conflicting_duplicate", 0)
-    failures = [
-        f"quota missed: {q.label} ({show_percent(q.share, 2)}, {q.count} sheets; required {q.required})"
-        for q in quotas
-        if not q.met
-    ]
-    if conflicts:
-        failures.append(f"{conflicts} sheets share an id with different contents")
-    void = [
-        f"stratum {s.stratum}: {s.counted} sheets counted but only {s.issued} issued"
-        for s in issued.values()
-        if s.over_issued
-    ]
+    problems = ballot_problems(counts)
     return {
         "round": r.round,
         "sheets": {
@@ -77,9 +66,51 @@ def ballot_summary(counts: BallotCounts) -> dict[str, Any]:
             }
             for f in counts.files
         ],
-        "failures": failures,
-        "void": void,
+        "failures": [p.message for p in problems if p.severity == "failure"],
+        "void": [p.message for p in problems if p.severity == "void"],
     }
+
+
+def ballot_problems(counts: BallotCounts) -> list[Problem]:
+    """What the ballots as a whole fail: quotas missed and conflicting sheets (``failure``:
+    exit 1 under --strict), more sheets counted than issued (``void``, a 政协 rule)."""
+    failures = [
+        Problem(
+            "",
+            None,
+            "",
+            "quota_missed",
+            f"quota missed: {q.label} ({show_percent(q.share, 2)}, {q.count} sheets; required {q.required})",
+            "failure",
+        )
+        for i, q in enumerate(quota_status(counts))
+        if not q.met
+    ]
+    conflicts = counts.rejected_by_reason.get("conflicting_duplicate", 0)
+    if conflicts:
+        failures.append(
+            Problem(
+                "",
+                None,
+                "",
+                "conflicting_sheets",
+                f"{conflicts} sheets share an id with different contents",
+                "failure",
+            )
+        )
+    void = [
+        Problem(
+            "",
+            None,
+            "",
+            "over_issued",
+            f"stratum {s.stratum}: {s.counted} sheets counted but only {s.issued} issued",
+            "void",
+        )
+        for s in issued_status(counts)
+        if s.over_issued
+    ]
+    return failures + void
 
 
 def _valid_marks(counts: BallotCounts) -> np.ndarray:
@@ -89,4 +120,5 @@ def _valid_marks(counts: BallotCounts) -> np.ndarray:
     valid_codes = [i for i, o in enumerate(r.scale.options) if o.valid]
     if r.scale.blank.valid:
         valid_codes.append(counts.codes.blank)
-    return per_code[:, valid_codes].sum(axis=1)
+    valid: np.ndarray = per_code[:, valid_codes].sum(axis=1)
+    return valid

@@ -1,49 +1,49 @@
-"""From a round file and its ballots to the bytes of every output file, in memory.
+"""From a round file and its ballots to a :class:`~pingyi.results.bundle.Tally`: every
+output file's bytes in memory, before anything is written.
 
 ``pingyi tally`` writes what this builds; ``pingyi verify`` builds it again from the
-inputs named in a manifest and compares byte for byte, so both go through here.
+inputs named in a manifest and compares byte for byte, so both go through here. The
+order is the flow of the data: round file → side files → ballots → counts → engine →
+results document → files.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from pingyi.ballots.count import BallotCounts, Progress, read_ballots
-from pingyi.engine.result import TallyResult
+from pingyi import __version__
+from pingyi.ballots.count import Progress, read_ballots
 from pingyi.engine.tally import tally
-from pingyi.report.ballots import ballot_summary
+from pingyi.report.ballots import ballot_problems
 from pingyi.report.workbook import report_workbook
 from pingyi.results import document as doc
+from pingyi.results.bundle import Tally
+from pingyi.results.manifest import round_inputs
 from pingyi.results.tables import rejects_csv, scores_csv, strata_csv
 from pingyi.round.load import load_round
 from pingyi.round.models import Round
-
-
-@dataclass
-class Outcome:
-    """A tally and its output files (name → bytes), before anything is written."""
-
-    round: Round
-    counts: BallotCounts
-    result: TallyResult
-    document: dict[str, Any]
-    files: dict[str, bytes]
-    failures: list[str]  # checks that fail the run under --strict
-    void: list[str]  # reasons the round is void whatever the options
+from pingyi.sidefiles import read_side_inputs
 
 
 def build(
-    round_file: str, ballots: list[tuple[Path, str]], progress: Progress | None = None, lang: str = "zh"
-) -> Outcome:
-    """Load, count, tally and render; ``ballots`` are (path, name shown in rejects.csv);
-    ``lang`` is the language of report.xlsx."""
-    r = load_round(round_file)
+    round_file: str | Path | Round,
+    ballots: list[tuple[Path, str]],
+    progress: Progress | None = None,
+    lang: str = "zh",
+    version: str = __version__,
+) -> Tally:
+    """Load, count, tally and render. ``ballots`` are (path, name shown in rejects.csv);
+    ``lang`` is the language of report.xlsx; ``version`` the pingyi version stamped in
+    results.json (``pingyi verify`` passes the one that wrote the result)."""
+    if isinstance(round_file, Round):
+        r, round_display = round_file, str(round_file.files[0])
+    else:
+        r, round_display = load_round(round_file), str(round_file)
+    side = read_side_inputs(r)
     counts = read_ballots(r, [p for p, _ in ballots], progress, displays=[d for _, d in ballots])
-    summary = ballot_summary(counts)
-    result = tally(counts)
-    document = doc.results_document(counts, result, summary["failures"])
+    result = tally(counts, side.adjustments, side.previous, side.opinions)
+    problems = ballot_problems(counts) + side.problems + result.problems
+    document = doc.results_document(counts, result, problems, version)
     files = {
         "results.json": doc.dumps(document),
         "scores.csv": scores_csv(document),
@@ -51,4 +51,14 @@ def build(
         "rejects.csv": rejects_csv(counts.rejects),
         "report.xlsx": report_workbook(document, counts.rejects, lang),
     }
-    return Outcome(r, counts, result, document, files, summary["failures"], summary["void"])
+    return Tally(
+        document,
+        files,
+        problems,
+        [(j.file, j.line, j.sheet, j.reason, j.detail) for j in counts.rejects],
+        {"lang": lang},
+        r,
+        counts,
+        result,
+        round_inputs(r, round_display, ballots),
+    )

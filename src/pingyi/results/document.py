@@ -16,15 +16,14 @@ from typing import Any
 from pingyi import __version__
 from pingyi.ballots.count import BallotCounts
 from pingyi.ballots.quotas import quota_status
-from pingyi.engine.opinions import Opinion, class_order, read_opinions
+from pingyi.engine.opinions import Opinion, class_order
 from pingyi.engine.result import CategoryResult, TallyResult, UnitResult
 from pingyi.engine.score import Tallied
+from pingyi.errors import Problem
 from pingyi.numbers import Shown, plain
 from pingyi.report.rules import describe_rules
+from pingyi.results.format import FORMAT_VERSION
 from pingyi.round.models import Round
-
-#: Bumped whenever a field of results.json changes meaning; scripts check it.
-FORMAT_VERSION = 1
 
 
 def exact(value: Fraction | None) -> str | None:
@@ -39,17 +38,22 @@ def number(text: str | None) -> float | int | None:
     return int(value) if value.is_integer() and "." not in text else value
 
 
-def results_document(counts: BallotCounts, result: TallyResult, failures: list[str]) -> dict[str, Any]:
+def results_document(
+    counts: BallotCounts, result: TallyResult, problems: list[Problem], version: str = __version__
+) -> dict[str, Any]:
+    """The whole result as JSON-ready data. ``problems`` are every failure and warning of
+    the run (STYLE 7a); ``version`` is the pingyi that wrote it (``pingyi verify`` passes
+    the version its manifest records, so a newer pingyi can prove an older result)."""
     r = counts.round
     numbers = Shown(r.scoring.precision, r.satisfaction.precision, r.scoring.rounding)
-    opinions, opinion_warnings = read_opinions(r)
+    opinions = result.opinions
     document: dict[str, Any] = {
         "format_version": FORMAT_VERSION,
         "round": r.round,
         "title": r.title or r.round,
         "date": r.date,
         "scheme": r.scheme,
-        "pingyi_version": __version__,
+        "pingyi_version": version,
         "scale": {
             "options": [
                 {
@@ -109,8 +113,9 @@ def results_document(counts: BallotCounts, result: TallyResult, failures: list[s
         "satisfaction_rate_exact": exact(result.satisfaction_rate),
         "satisfaction_rate_formed": r.satisfaction.overall,
         "rules": describe_rules(r),
-        "failures": failures,
-        "warnings": result.warnings + opinion_warnings,
+        "failures": [str(p) for p in problems if p.severity in ("failure", "void")],
+        "warnings": [str(p) for p in problems if p.severity == "warning"],
+        "problems": [p.as_dict() for p in problems],
         "previous": result.previous,
         "units": [unit_document(r, numbers, counts.codes.names, u) for u in result.units],
         "categories": [category_document(numbers, c) for c in result.categories],

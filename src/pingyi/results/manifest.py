@@ -8,6 +8,7 @@ The manifest is the only output that carries the time and the command line.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from pingyi import __version__
+from pingyi.errors import PingyiError, Problem
+from pingyi.results.format import MANIFEST_FORMAT, TOOL
 from pingyi.round.models import Round
 from pingyi.round.schemes import builtin_display, schemes_dir
 
@@ -86,13 +89,14 @@ def make_manifest(
     results_dir: Path,
     inputs: list[Input],
     outputs: dict[str, bytes],
-    command: list[str],
+    command: list[str] | None,
     options: dict[str, Any],
 ) -> dict[str, Any]:
     """``options`` are those that change an output's bytes (the report's language), so
     ``pingyi verify`` can run the same tally."""
     return {
-        "format_version": 1,
+        "tool": TOOL,
+        "format_version": MANIFEST_FORMAT,
         "pingyi_version": __version__,
         "command": command,
         "options": options,
@@ -111,3 +115,63 @@ def make_manifest(
             {"path": name, "bytes": len(data), "sha256": sha256(data)} for name, data in outputs.items()
         ],
     }
+
+
+def is_pingyi_manifest(record: Any) -> bool:
+    """Whether ``record`` is a manifest pingyi wrote: its tool name and format, or (written
+    before the tool name was recorded) format 1 with pingyi's own keys."""
+    if not isinstance(record, dict):
+        return False
+    lists = isinstance(record.get("inputs"), list) and isinstance(record.get("outputs"), list)
+    if record.get("tool") == TOOL:
+        return lists and record.get("format_version") == MANIFEST_FORMAT
+    return lists and record.get("format_version") == 1 and isinstance(record.get("pingyi_version"), str)
+
+
+def read_manifest(directory: Path) -> dict[str, Any]:
+    """The manifest of a results directory, checked to be pingyi's own and well formed."""
+    path = directory / "manifest.json"
+    try:
+        record = json.loads(path.read_bytes().decode("utf-8"))
+    except FileNotFoundError as error:
+        raise _bad(path, "no manifest.json: not a results directory written by 'pingyi tally'") from error
+    except OSError as error:
+        raise _bad(path, f"cannot read: {error.strerror}") from error
+    except (ValueError, RecursionError) as error:
+        raise _bad(path, f"not a pingyi manifest: {error}") from error
+    if not is_pingyi_manifest(record):
+        raise _bad(path, "not a pingyi manifest (no tool, format_version, inputs and outputs)")
+    for key in ("inputs", "outputs"):
+        for index, item in enumerate(record[key]):
+            if not (
+                isinstance(item, dict)
+                and isinstance(item.get("path"), str)
+                and isinstance(item.get("sha256"), str)
+                and (key == "outputs" or isinstance(item.get("role"), str))
+            ):
+                raise _bad(
+                    path,
+                    "expected {path, sha256" + (", role" if key == "inputs" else "") + "}",
+                    f"{key}[{index}]",
+                )
+    return dict(record)
+
+
+def changed_outputs(directory: Path, record: dict[str, Any]) -> list[str]:
+    """The outputs a manifest lists that are missing or no longer have their SHA-256."""
+    changed = []
+    for item in record["outputs"]:
+        path = directory / item["path"]
+        if not _inside(path, directory) or not path.is_file():
+            changed.append(f"output {item['path']} is missing")
+        elif file_sha256(path) != item["sha256"]:
+            changed.append(f"output {item['path']} has changed since it was written (SHA-256 differs)")
+    return changed
+
+
+def _inside(path: Path, directory: Path) -> bool:
+    return path.resolve().parent == directory.resolve()
+
+
+def _bad(path: Path, message: str, field: str = "") -> PingyiError:
+    return PingyiError([Problem(str(path), None, field, "bad_manifest", message)])

@@ -1,4 +1,9 @@
-"""Reading a results directory back (``pingyi rank``, ``pingyi verify``, the next round)."""
+"""Reading a results directory back (``pingyi rank``, ``feedback``, ``verify``, the next round).
+
+A results.json may come from anywhere (another machine, an edited copy): before any field
+is used, its shape is checked, and a malformed file is one located error, never a
+traceback deep in a report.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,23 @@ from pathlib import Path
 from typing import Any
 
 from pingyi.errors import PingyiError, Problem
-from pingyi.results.document import FORMAT_VERSION
+from pingyi.results.format import FORMAT_VERSION
+
+#: The fields every reader relies on, with the JSON types they must have.
+UNIT_FIELDS: dict[str, tuple[type, ...]] = {
+    "id": (str,),
+    "name": (str,),
+    "category": (str,),
+    "rank": (int, type(None)),
+    "flags": (list,),
+    "counts": (dict,),
+    "valid": (int,),
+}
+CATEGORY_FIELDS: dict[str, tuple[type, ...]] = {"id": (str,), "name": (str,), "units": (list,)}
 
 
 def read_results(results_dir: str | Path) -> dict[str, Any]:
-    """results.json of a results directory, checked for a format this pingyi knows."""
+    """results.json of a results directory, checked for a format and shape this pingyi knows."""
     path = Path(results_dir) / "results.json"
     display = str(path)
     if not path.is_file():
@@ -27,9 +44,15 @@ def read_results(results_dir: str | Path) -> dict[str, Any]:
             ]
         )
     try:
-        document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    except ValueError as error:
+        document = json.loads(path.read_bytes().decode("utf-8"))
+    except OSError as error:
+        raise PingyiError(
+            [Problem(display, None, "", "unreadable", f"cannot read: {error.strerror}")]
+        ) from error
+    except (ValueError, RecursionError) as error:
         raise PingyiError([Problem(display, None, "", "bad_results", f"not valid JSON: {error}")]) from error
+    if not isinstance(document, dict):
+        raise PingyiError([Problem(display, None, "", "bad_results", "expected a JSON object")])
     if document.get("format_version") != FORMAT_VERSION:
         raise PingyiError(
             [
@@ -42,14 +65,45 @@ def read_results(results_dir: str | Path) -> dict[str, Any]:
                 )
             ]
         )
+    problems = _shape_problems(document, display)
+    if problems:
+        raise PingyiError(problems)
     return document
+
+
+def _shape_problems(document: dict[str, Any], display: str) -> list[Problem]:
+    problems = []
+    for key, fields in (("units", UNIT_FIELDS), ("categories", CATEGORY_FIELDS)):
+        items = document.get(key)
+        if not isinstance(items, list):
+            problems.append(Problem(display, None, key, "bad_results", "expected a list"))
+            continue
+        for index, item in enumerate(items):
+            where = f"{key}[{index}]"
+            if not isinstance(item, dict):
+                problems.append(Problem(display, None, where, "bad_results", "expected an object"))
+                continue
+            for name, types in fields.items():
+                value = item.get(name)
+                if not isinstance(value, types) or isinstance(value, bool) and bool not in types:
+                    wanted = " or ".join("null" if t is type(None) else t.__name__ for t in types)
+                    problems.append(
+                        Problem(
+                            display,
+                            None,
+                            f"{where}.{name}",
+                            "bad_results",
+                            f"expected {wanted}, got {value!r}",
+                        )
+                    )
+    return problems[:20]
 
 
 def category_of(document: dict[str, Any], category_id: str, results_dir: str | Path) -> dict[str, Any]:
     """The category with this id, or an error that lists the known ones."""
     for category in document["categories"]:
         if category["id"] == category_id:
-            return category
+            return dict(category)
     known = ", ".join(f"{c['id']} ({c['name']})" for c in document["categories"])
     raise PingyiError(
         [
@@ -62,3 +116,37 @@ def category_of(document: dict[str, Any], category_id: str, results_dir: str | P
             )
         ]
     )
+
+
+#: A text cell that a spreadsheet would run as a formula is written with a ``'`` in front
+#: (results/tables.py); reading it back takes that quote off again.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def read_rejects(results_dir: str | Path) -> list[tuple[str, int, str, str, str]]:
+    """rejects.csv of a results directory as (file, line, sheet, reason, detail) rows."""
+    import csv
+    import io
+
+    path = Path(results_dir) / "rejects.csv"
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise PingyiError([Problem(str(path), None, "", "bad_results", f"cannot read: {error}")]) from error
+    rows = []
+    reader = csv.reader(io.StringIO(text, newline=""))
+    for row in reader:
+        number = reader.line_num
+        if number == 1:
+            continue
+        if len(row) != 5 or not row[1].isdigit():
+            raise PingyiError(
+                [Problem(str(path), number, "", "bad_results", "expected file,line,sheet,reason,detail")]
+            )
+        file, line, sheet, reason, detail = (_unescape(cell) for cell in row)
+        rows.append((file, int(line), sheet, reason, detail))
+    return rows
+
+
+def _unescape(cell: str) -> str:
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in _FORMULA_START and cell[1:2] else cell

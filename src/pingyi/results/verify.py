@@ -1,21 +1,28 @@
-"""Verification of a results directory (SPEC ``pingyi verify``).
+"""Verification of a results directory (SPEC ``pingyi verify``, "Audit").
 
-Three things must hold: every input named in the manifest still has its SHA-256; every
-output on disk still has the SHA-256 the manifest recorded; and a fresh tally of those
-inputs, in memory, gives the same bytes as each output file.
+What the outputs are is decided from the inputs, never from the manifest's own list: the
+tally is run again, in memory, from the inputs the manifest names, and every file that run
+writes must be on disk with the same bytes and be listed in the manifest with its
+SHA-256. So removing an output's entry from the manifest, or adding a file to the
+directory, is found. Besides: every input must still have its SHA-256, and a previous
+round's results directory must itself still verify (its manifest's hashes hold).
+
+A result written by another pingyi version is rebuilt with that version's stamp in
+results.json, so a version bump alone never fails verification; it is noted.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pingyi import __version__
-from pingyi.errors import PingyiError, Problem
+from pingyi.errors import PingyiError
 from pingyi.results import build
-from pingyi.results.manifest import file_sha256, resolve_stored, sha256
+from pingyi.results.manifest import changed_outputs, file_sha256, read_manifest, resolve_stored, sha256
+
+MANIFEST = "manifest.json"
 
 
 @dataclass
@@ -28,50 +35,56 @@ class Verification:
 
 def verify(results_dir: str | Path) -> Verification:
     directory = Path(results_dir)
-    record = _manifest(directory)
-    report = Verification(len(record["inputs"]), len(record["outputs"]))
-    if record["pingyi_version"] != __version__:
-        report.notes.append(f"written by pingyi {record['pingyi_version']}, verified with {__version__}")
+    record = read_manifest(directory)
+    report = Verification(len(record["inputs"]))
+    written_by = str(record.get("pingyi_version", "?"))
+    if written_by != __version__:
+        report.notes.append(f"written by pingyi {written_by}, verified with {__version__}")
     _check_inputs(directory, record, report)
-    on_disk = _check_outputs(directory, record, report)
+    report.differences.extend(changed_outputs(directory, record))
     if any(not _resolve(directory, i).is_file() for i in record["inputs"]):
         return report
-    round_input = next(i for i in record["inputs"] if i["role"] == "round")
-    ballots = [(_resolve(directory, i), i["given"]) for i in record["inputs"] if i["role"] == "ballots"]
+    round_input = next((i for i in record["inputs"] if i["role"] == "round"), None)
+    if round_input is None:
+        report.differences.append("the manifest names no round file")
+        return report
+    ballots = [
+        (_resolve(directory, i), str(i.get("given", i["path"])))
+        for i in record["inputs"]
+        if i["role"] == "ballots"
+    ]
+    options = record.get("options")
+    lang = options.get("lang") if isinstance(options, dict) else None
+    lang = lang if lang in ("zh", "en") else "zh"
     try:
-        lang = record.get("options", {}).get("lang", "zh")
-        outcome = build.build(str(_resolve(directory, round_input)), ballots, lang=lang)
+        fresh = build.build(str(_resolve(directory, round_input)), ballots, lang=lang, version=written_by)
     except PingyiError as error:
         report.differences.extend(f"the tally fails now: {p}" for p in error.problems)
         return report
-    for name, data in outcome.files.items():
-        if name in on_disk and on_disk[name] != data:
-            report.differences.append(f"{name}: a fresh tally gives different bytes")
+    _compare(directory, record, fresh.files, report)
     return report
 
 
-def _manifest(directory: Path) -> dict[str, Any]:
-    path = directory / "manifest.json"
-    try:
-        record: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise PingyiError(
-            [Problem(str(path), None, "", "bad_manifest", f"not a pingyi manifest: {error}")]
-        ) from error
-    missing = [key for key in ("inputs", "outputs", "pingyi_version") if key not in record]
-    if missing:
-        raise PingyiError(
-            [
-                Problem(
-                    str(path),
-                    None,
-                    missing[0],
-                    "bad_manifest",
-                    f"not a pingyi manifest: no {', '.join(missing)}",
-                )
-            ]
-        )
-    return record
+def _compare(directory: Path, record: dict[str, Any], files: dict[str, bytes], report: Verification) -> None:
+    listed = {item["path"]: item["sha256"] for item in record["outputs"]}
+    report.outputs = len(files)
+    for name, data in files.items():
+        path = directory / name
+        if not path.is_file():
+            report.differences.append(f"output {name} is missing")
+            continue
+        if path.read_bytes() != data:
+            report.differences.append(f"{name}: a fresh tally gives different bytes")
+        if name not in listed:
+            report.differences.append(f"output {name} is not listed in the manifest")
+        elif listed[name] != sha256(data):
+            report.differences.append(f"output {name}: the manifest records another SHA-256")
+    expected = set(files) | {MANIFEST}
+    for name in sorted(set(listed) - set(files)):
+        report.differences.append(f"the manifest lists {name}, which the tally does not write")
+    for path in sorted(directory.iterdir()):
+        if path.name not in expected and path.name not in listed:
+            report.differences.append(f"{path.name} is in the directory, but the tally does not write it")
 
 
 def _resolve(directory: Path, item: dict[str, Any]) -> Path:
@@ -85,17 +98,10 @@ def _check_inputs(directory: Path, record: dict[str, Any], report: Verification)
             report.differences.append(f"input {item['path']} ({item['role']}) is missing")
         elif file_sha256(path) != item["sha256"]:
             report.differences.append(f"input {item['path']} ({item['role']}) has changed (SHA-256 differs)")
-
-
-def _check_outputs(directory: Path, record: dict[str, Any], report: Verification) -> dict[str, bytes]:
-    on_disk = {}
-    for item in record["outputs"]:
-        path = directory / item["path"]
-        if not path.is_file():
-            report.differences.append(f"output {item['path']} is missing")
-            continue
-        data = path.read_bytes()
-        on_disk[item["path"]] = data
-        if sha256(data) != item["sha256"]:
-            report.differences.append(f"output {item['path']} has changed since it was written")
-    return on_disk
+        elif item["role"] == "previous":
+            previous = path.parent
+            try:
+                changed = changed_outputs(previous, read_manifest(previous))
+            except PingyiError as error:
+                changed = [str(p) for p in error.problems]
+            report.differences.extend(f"previous results {item['path']}: {c}" for c in changed)

@@ -1,0 +1,154 @@
+"""The side files a round names, read at the edge and handed to the engine as values.
+
+A round may name an ``adjustments`` file (seed 003's daily assessment and deductions, one
+row per unit), an ``opinions`` file (seed 000's 表四、表五, typed in) and a ``previous``
+results directory (seed 000's rank movement, seed 002's escalation). The engine never
+opens a file (STYLE 3): :func:`read_side_inputs` reads them all here, reporting every gap
+at once with its file, line and field, and :func:`pingyi.engine.tally.tally` takes the
+values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from pingyi.engine.composite import Adjustments, needed_columns
+from pingyi.engine.movement import PreviousRound
+from pingyi.engine.opinions import Opinion, classify
+from pingyi.errors import PingyiError, Problem
+from pingyi.round.models import Round, to_fraction
+from pingyi.round.tablefile import read_rows
+
+
+@dataclass
+class SideInputs:
+    """What a round's side files say, as plain values."""
+
+    adjustments: Adjustments = field(default_factory=dict)
+    opinions: list[Opinion] = field(default_factory=list)
+    previous: PreviousRound | None = None
+    problems: list[Problem] = field(default_factory=list)  # warnings, e.g. rows without text
+
+
+def read_side_inputs(r: Round) -> SideInputs:
+    """Every side file of ``r``; raises one :class:`PingyiError` with all their problems."""
+    from pingyi.results.previous import load_previous
+
+    problems: list[Problem] = []
+    side = SideInputs()
+    for read in (_adjustments_into, _opinions_into):
+        try:
+            read(r, side)
+        except PingyiError as error:
+            problems.extend(error.problems)
+    if r.previous is not None:
+        try:
+            side.previous = load_previous(r.base_dir / r.previous, r.previous)
+        except PingyiError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise PingyiError(problems)
+    return side
+
+
+def read_adjustments(r: Round) -> Adjustments:
+    """The adjustments file as exact numbers per unit, or every problem in it at once.
+
+    Every unit needs its row and every needed cell a number: a gap is an error naming
+    the unit, never a silent zero (seed 003 四、集中评议).
+    """
+    if r.composite is None or r.adjustments is None:
+        return {}
+    columns = needed_columns(r.composite)
+    rows = read_rows(r.base_dir / r.adjustments, r.adjustments, ("unit", *columns))
+    known = {u.id for u in r.units}
+    found: Adjustments = {}
+    problems: list[Problem] = []
+    for line, cells in rows:
+        unit = cells["unit"]
+        if unit not in known:
+            problems.append(
+                Problem(
+                    r.adjustments, line, "unit", "unknown_unit", f"unit '{unit}' is not a unit of the round"
+                )
+            )
+        elif unit in found:
+            problems.append(
+                Problem(r.adjustments, line, "unit", "duplicate_unit", f"unit '{unit}' has a second row")
+            )
+        else:
+            found[unit] = _numbers(r.adjustments, line, unit, cells, columns, problems)
+    problems.extend(
+        Problem(r.adjustments, None, "unit", "missing_unit", f"no row for unit '{u.id}' ({u.name})")
+        for u in r.units
+        if u.id not in found
+    )
+    if problems:
+        raise PingyiError(problems)
+    return found
+
+
+def _numbers(
+    display: str,
+    line: int,
+    unit: str,
+    cells: dict[str, str],
+    columns: tuple[str, ...],
+    problems: list[Problem],
+) -> dict[str, Fraction]:
+    values: dict[str, Fraction] = {}
+    for column in columns:
+        try:
+            values[column] = to_fraction(cells[column])
+        except ValueError:
+            problems.append(
+                Problem(
+                    display,
+                    line,
+                    column,
+                    "not_a_number",
+                    f"unit '{unit}': expected a number, got {cells[column]!r}",
+                )
+            )
+    return values
+
+
+def read_opinions(r: Round) -> tuple[list[Opinion], list[Problem]]:
+    """Every opinion of the round in file order, and warnings (rows without text)."""
+    if r.opinions is None:
+        return [], []
+    display = r.opinions.file
+    rows = read_rows(r.base_dir / display, display, ("unit", "text"))
+    known = {u.id for u in r.units}
+    opinions, problems, empty = [], [], 0
+    for line, cells in rows:
+        unit, text = cells["unit"], cells["text"]
+        if unit not in known:
+            problems.append(
+                Problem(display, line, "unit", "unknown_unit", f"unit '{unit}' is not a unit of the round")
+            )
+        elif not text:
+            empty += 1
+        else:
+            opinion_class = classify(r.opinions, text)
+            opinions.append(
+                Opinion(unit, text, opinion_class, cells.get("stratum", ""), cells.get("sheet", ""))
+            )
+    if problems:
+        raise PingyiError(problems)
+    warnings = (
+        [Problem(display, None, "", "opinion_without_text", f"{empty} rows without text skipped", "warning")]
+        if empty
+        else []
+    )
+    return opinions, warnings
+
+
+def _adjustments_into(r: Round, side: SideInputs) -> None:
+    side.adjustments = read_adjustments(r)
+
+
+def _opinions_into(r: Round, side: SideInputs) -> None:
+    side.opinions, warnings = read_opinions(r)
+    side.problems.extend(warnings)
