@@ -1,15 +1,21 @@
-"""The CLI contract of tally, rank and verify, run as the installed ``pingyi`` command on
-every shipped example: exit codes, the results directory, golden bytes."""
+"""The CLI contract of tally, rank and verify on every shipped example: exit codes, the
+results directory, golden bytes. Most run in process (CliRunner); a few run the installed
+``pingyi`` command as a user would (``spawn``), STYLE 12."""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+
+from pingyi.cli.main import cli
 
 from tests.conftest import EXAMPLES, ROOT
 
@@ -19,8 +25,28 @@ OUTPUTS = {"results.json", "scores.csv", "strata.csv", "rejects.csv", "report.xl
 MACHINE = ("results.json", "scores.csv", "strata.csv", "rejects.csv")
 
 
-def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([PINGYI, *args], cwd=cwd, capture_output=True, text=True, check=False)
+@dataclass
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run(*args: str, cwd: Path = ROOT) -> Ran:
+    """The command in process, from ``cwd``."""
+    before = os.getcwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    finally:
+        os.chdir(before)
+    return Ran(result.exit_code, result.stdout, result.stderr)
+
+
+def spawn(*args: str, cwd: Path = ROOT) -> Ran:
+    """The installed ``pingyi`` command in its own process, as a user runs it."""
+    done = subprocess.run([PINGYI, *args], cwd=cwd, capture_output=True, text=True, check=False)
+    return Ran(done.returncode, done.stdout, done.stderr)
 
 
 EXAMPLE_RUNS = {
@@ -52,7 +78,7 @@ def test_yixing_outputs_match_the_golden_files(tmp_path):
     """Pinned bytes of the quick-start example. Rebuild only on purpose, with
     ``pingyi tally examples/yixing/round.yaml examples/yixing/ballots.csv -o /tmp/y`` and a
     copy of every file but manifest.json into tests/golden/yixing/."""
-    done = run("tally", *EXAMPLE_RUNS["yixing"], "-o", str(tmp_path / "r"), "--format", "csv")
+    done = spawn("tally", *EXAMPLE_RUNS["yixing"], "-o", str(tmp_path / "r"), "--format", "csv")
     assert done.returncode == 0, done.stderr
     for name in MACHINE:
         assert (tmp_path / "r" / name).read_bytes() == (GOLDEN / "yixing" / name).read_bytes(), name
@@ -105,7 +131,7 @@ def test_verify_fails_after_a_ballot_file_is_edited(tmp_path):
     lines = ballots.read_text(encoding="utf-8").splitlines(keepends=True)
     lines[1] = lines[1].replace(",A,", ",C,", 1)
     ballots.write_text("".join(lines), encoding="utf-8")
-    done = run("verify", str(tmp_path / "yixing" / "out"))
+    done = spawn("verify", str(tmp_path / "yixing" / "out"))
     assert done.returncode == 1
     assert "input ../ballots.csv (ballots) has changed" in done.stderr
     assert "results.json: a fresh tally gives different bytes" in done.stderr
@@ -131,7 +157,7 @@ def test_a_failed_run_leaves_the_older_result_untouched(tmp_path, write):
         .read_text(encoding="utf-8")
         .replace("min_share: 0.60", "min_share: 0.70"),
     )
-    done = run("tally", str(strict), "examples/yixing/ballots.csv", "-o", str(out), "--strict")
+    done = spawn("tally", str(strict), "examples/yixing/ballots.csv", "-o", str(out), "--strict")
     assert done.returncode == 1 and "quota missed" in done.stderr
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".r.")] == []

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pingyi.results.build import build
+from pingyi.results.bundle import Tally
 
 SCHEMES = {
     "sum": "extends: qianren-2-1-0\n",
@@ -42,14 +43,14 @@ def _lines(rows: list[tuple[str, ...]]) -> list[str]:
     return [",".join([f"S{i}", *row]) + "\n" for i, row in enumerate(rows)]
 
 
-def _tally(folder: Path, scheme: str, files: list[list[str]]) -> dict:
+def _tally(folder: Path, scheme: str, files: list[list[str]]) -> Tally:
     (folder / "round.yaml").write_text(ROUND.format(scheme=SCHEMES[scheme]), encoding="utf-8")
     paths = []
     for i, lines in enumerate(files):
         path = folder / f"part{i}.csv"
         path.write_text(HEADER + "".join(lines), encoding="utf-8")
         paths.append((path, path.name))
-    return build(str(folder / "round.yaml"), paths)
+    return build(str(folder / "round.yaml"), paths, report=False)
 
 
 @pytest.mark.parametrize("scheme", list(SCHEMES))

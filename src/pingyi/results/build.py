@@ -31,10 +31,12 @@ def build(
     progress: Progress | None = None,
     lang: str = "zh",
     version: str = __version__,
+    report: bool = True,
 ) -> Tally:
     """Load, count, tally and render. ``ballots`` are (path, name shown in rejects.csv);
     ``lang`` is the language of report.xlsx; ``version`` the pingyi version stamped in
-    results.json (``pingyi verify`` passes the one that wrote the result)."""
+    results.json (``pingyi verify`` passes the one that wrote the result). Without
+    ``report``, report.xlsx is not built (tests of the figures alone)."""
     if isinstance(round_file, Round):
         r, round_display = round_file, str(round_file.files[0])
     else:
@@ -49,8 +51,9 @@ def build(
         "scores.csv": scores_csv(document),
         "strata.csv": strata_csv(document),
         "rejects.csv": rejects_csv(counts.rejects),
-        "report.xlsx": report_workbook(document, counts.rejects, lang),
     }
+    if report:
+        files["report.xlsx"] = report_workbook(document, counts.rejects, lang)
     return Tally(
         document,
         files,
