@@ -16,7 +16,6 @@ import pytest
 from click.testing import CliRunner
 
 from pingyi.cli.main import cli
-
 from tests.conftest import EXAMPLES, ROOT
 
 PINGYI = str(Path(sys.executable).with_name("pingyi"))
