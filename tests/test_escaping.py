@@ -14,10 +14,11 @@ import re
 
 import pytest
 from click.testing import CliRunner
+from openpyxl import load_workbook
 
 from pingyi.cli.main import cli
 from pingyi.cli.output import emit, print_table
-from pingyi.report.escaping import csv_text, csv_untext, terminal_text
+from pingyi.report.escaping import csv_text, csv_untext, terminal_text, xlsx_text
 from pingyi.results.build import build
 from pingyi.results.tables import rejects_csv, scores_csv, strata_csv
 
@@ -83,7 +84,7 @@ def test_strata_and_rejects_csv_escape_ids_sheets_and_files(hostile):
         ["d", "'+s"],
         ["e", "'+s"],
     ]
-    rejects = _rows(rejects_csv(hostile.counts.rejects))
+    rejects = _rows(rejects_csv(hostile.ballots.rejects))
     assert rejects[1] == ["'-b.csv", "4", "'@3", "all_blank", "all 5 rated units blank"]
 
 
@@ -207,3 +208,130 @@ def test_error_messages_show_hostile_text_escaped(terminal_results):
     assert done.exit_code == 2
     assert not CONTROL.search(done.stderr)
     assert "no category '\\x1b[2Jx'; known: c (\\x1b[31m红类)" in done.stderr
+
+
+# --- xlsx: characters XML cannot hold are shown, reported, and never kill the writer -------
+
+XLSX_ROUND = r"""
+round: xlsx
+title: "评议\e活动"
+extends: qianren-2-1-0
+categories: [{id: c, name: "类\e别", winners: 1}]
+strata: [{id: s, name: 群众}]
+units:
+  - {id: a, name: "市委办\x1a", category: c}
+  - {id: b, name: "\e[31m乙局", category: c}
+opinions:
+  file: opinions.csv
+  classes: {服务态度: [态度]}
+"""
+XLSX_OPINIONS = "sheet,stratum,unit,text\n1,s,a,态度\x0b好\n2,s,b,很好\n"
+
+
+@pytest.fixture(scope="module")
+def xlsx_round(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("xlsx")
+    (folder / "round.yaml").write_text(XLSX_ROUND, encoding="utf-8")
+    (folder / "opinions.csv").write_text(XLSX_OPINIONS, encoding="utf-8")
+    (folder / "b.csv").write_text("sheet,stratum,a,b\n1,s,A,B\n2,s,B,C\n3\x1a,s,,\n", encoding="utf-8")
+    return build(str(folder / "round.yaml"), [(folder / "b.csv", "b.csv")])
+
+
+def _values(sheet) -> list:
+    return [c.value for row in sheet.iter_rows() for c in row if c.value is not None]
+
+
+def test_xlsx_text_matches_what_openpyxl_refuses():
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    for code in range(0x10000):
+        char = chr(code)
+        if ILLEGAL_CHARACTERS_RE.match(char):
+            assert xlsx_text(char) == f"\\x{code:02x}"
+    assert xlsx_text("市委办\x1a\t\n\r好") == "市委办\\x1a\t\n\r好"
+    assert xlsx_text("\ufffe") == "\\ufffe"
+
+
+REPORT_NOTES = [
+    "评议\\x1b活动：汇总!A1",
+    "优胜单位: 类\\x1b别 前1名，一票否决单位不得评为优胜单位：汇总!A17",
+    "市委办\\x1a：类_x1b别!B2、优胜单位!C2、分层面!B2、意见建议!A2",
+    "\\x1b[31m乙局：类_x1b别!B3、末位单位!C2、分层面!B3、意见建议!A3",
+    "类\\x1b别最后一名（第2名，共2个）：类_x1b别!M3、末位单位!G2",
+    "类\\x1b别：优胜单位!A2、末位单位!A2、分层面!A2、分层面!A3",
+    "态度\\x0b好：意见建议!D2",
+    "3\\x1a：无效评议表!C2",
+]
+
+
+def test_report_workbook_with_control_characters_is_written_and_says_so(xlsx_round):
+    """A Ctrl-Z after a name, ESC in a name and a title, a vertical tab in an opinion and
+    Ctrl-Z in a sheet id: each written as \\x1a …, and the summary sheet lists them."""
+    book = load_workbook(io.BytesIO(xlsx_round.files["report.xlsx"]))
+    assert book.sheetnames[1] == "类_x1b别"  # a sheet name takes no backslash
+    category = book["类_x1b别"]
+    assert [category.cell(row=r, column=2).value for r in (2, 3)] == ["市委办\\x1a", "\\x1b[31m乙局"]
+    assert book["意见建议"]["D2"].value == "态度\\x0b好"
+    assert book["无效评议表"]["C2"].value == "3\\x1a"
+    summary = book["汇总"]
+    assert summary["A1"].value == "评议\\x1b活动"
+    column = [summary.cell(row=r, column=1).value for r in range(1, summary.max_row + 1)]
+    start = column.index("写入时替换的控制字符")
+    assert column[start + 1 :] == [
+        "以下文字含 Excel 无法保存的控制字符，已写作 \\x1a 等形式：",
+        *REPORT_NOTES,
+    ]
+
+
+def test_report_book_gives_the_notes_to_the_caller(xlsx_round):
+    from pingyi.report.workbook import report_book
+
+    book = report_book(xlsx_round.document, xlsx_round.ballots.rejects, "zh")
+    assert book.notes == REPORT_NOTES
+    assert book.data == xlsx_round.files["report.xlsx"]
+    english = report_book(xlsx_round.document, xlsx_round.ballots.rejects, "en")
+    assert english.notes[0] == "评议\\x1b活动: Summary!A1"
+
+
+def test_a_clean_workbook_has_no_notes(hostile):
+    from pingyi.report.workbook import report_book
+
+    book = report_book(hostile.document, hostile.ballots.rejects, "zh")
+    assert book.notes == []
+    column = [c.value for c in load_workbook(io.BytesIO(book.data))["汇总"]["A"]]
+    assert "写入时替换的控制字符" not in column
+
+
+def test_feedback_workbook_with_control_characters(xlsx_round):
+    from pingyi.report.feedback import feedback_books
+
+    books = feedback_books(xlsx_round.document, ["a"], "zh")
+    assert list(books) == ["市委办_.xlsx"]
+    book = books["市委办_.xlsx"]
+    sheet = load_workbook(io.BytesIO(book.data)).active
+    assert sheet["B3"].value == "市委办\\x1a"
+    assert book.notes == [
+        "评议\\x1b活动 评议结果反馈：评议结果反馈!A1",
+        "市委办\\x1a：评议结果反馈!B3",
+        "类\\x1b别：评议结果反馈!B4",
+        "态度\\x0b好：评议结果反馈!B20",
+    ]
+    column = [c.value for c in sheet["A"]]
+    assert column[-len(book.notes) - 2 :] == [
+        "写入时替换的控制字符",
+        "以下文字含 Excel 无法保存的控制字符，已写作 \\x1a 等形式：",
+        *book.notes,
+    ]
+
+
+def test_feedback_command_warns_about_replaced_text(xlsx_round, tmp_path):
+    results = tmp_path / "r"
+    results.mkdir()
+    for name, data in xlsx_round.files.items():
+        (results / name).write_bytes(data)
+    done = CliRunner().invoke(cli, ["feedback", "--results", str(results), "-o", str(tmp_path / "fb"), "-q"])
+    assert done.exit_code == 0, done.output
+    lines = done.stderr.splitlines()
+    first = tmp_path / "fb" / "市委办_.xlsx"
+    assert lines[1] == f"warning: {first}: control characters written as \\x..: 市委办\\x1a：评议结果反馈!B3"
+    assert len(lines) == 8  # 4 texts in each workbook

@@ -33,8 +33,9 @@ def command(results_dir: str, output: str, unit_ids: tuple[str, ...], lang: str,
 
         pingyi feedback --results pingyi-results -o feedback --unit swbgs
     """
+    from pingyi.cli.output import echo
     from pingyi.errors import PingyiError, Problem
-    from pingyi.report.feedback import feedback_workbooks
+    from pingyi.report.feedback import feedback_books
     from pingyi.results.read import read_results
 
     document = read_results(results_dir)
@@ -55,8 +56,10 @@ def command(results_dir: str, output: str, unit_ids: tuple[str, ...], lang: str,
         )
     folder = Path(output)
     folder.mkdir(parents=True, exist_ok=True)
-    books = feedback_workbooks(document, list(unit_ids) or None, lang)
-    for name, data in books.items():
-        (folder / name).write_bytes(data)
+    books = feedback_books(document, list(unit_ids) or None, lang)
+    for name, book in books.items():
+        (folder / name).write_bytes(book.data)
+        for note in book.notes:
+            echo(f"warning: {folder / name}: control characters written as \\x..: {note}", err=True)
     if not quiet:
         click.echo(f"wrote {len(books)} workbooks to {folder}/", err=True)

@@ -69,3 +69,16 @@ def terminal_text(text: str) -> str:
 
     Every control character is shown, TAB and newline too: a name or a message is one line."""
     return TERMINAL_UNSAFE.sub(lambda m: visible_escape(m.group()), text)
+
+
+#: What the XML of an xlsx file cannot hold: the C0 controls but TAB, LF and CR (as
+#: openpyxl's ILLEGAL_CHARACTERS_RE), lone surrogates, and U+FFFE/U+FFFF.
+XLSX_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xlsx_text(text: str) -> str:
+    r"""``市委办`` + Ctrl-Z → ``市委办\x1a``: text openpyxl can write and Excel can open.
+
+    openpyxl raises on these characters (a DOS end-of-file mark after a name, a vertical
+    tab typed into an opinion), so one of them would stop the whole workbook."""
+    return XLSX_UNSAFE.sub(lambda m: visible_escape(m.group()), text)

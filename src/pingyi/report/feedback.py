@@ -17,7 +17,17 @@ from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untype
 from pingyi.flags import flag_label
 from pingyi.numbers import Shown, plain
 from pingyi.report.i18n import word
-from pingyi.report.sheets import bold, fit_columns, for_print, put, table, workbook_bytes
+from pingyi.report.sheets import (
+    Book,
+    bold,
+    fit_columns,
+    for_print,
+    note_replaced,
+    put,
+    replaced,
+    table,
+    workbook_bytes,
+)
 from pingyi.report.values import Figures
 
 UNSAFE_IN_NAMES = '<>:"/\\|?*'
@@ -38,13 +48,25 @@ def feedback_workbooks(
     document: dict[str, Any], unit_ids: list[str] | None = None, lang: str = "zh"
 ) -> dict[str, bytes]:
     """File name → workbook bytes, for the given units (default: all, in round order)."""
+    return {name: book.data for name, book in feedback_books(document, unit_ids, lang).items()}
+
+
+def feedback_books(
+    document: dict[str, Any], unit_ids: list[str] | None = None, lang: str = "zh"
+) -> dict[str, Book]:
+    """File name → workbook and its notes (texts written with control characters escaped)."""
     taken: set[str] = set()
     chosen = unit_ids or [u["id"] for u in document["units"]]
     units = {u["id"]: u for u in document["units"]}
-    return {file_name(units[i]["name"], i, taken): unit_workbook(document, i, lang) for i in chosen}
+    return {file_name(units[i]["name"], i, taken): unit_book(document, i, lang) for i in chosen}
 
 
 def unit_workbook(document: dict[str, Any], unit_id: str, lang: str = "zh") -> bytes:
+    return unit_book(document, unit_id, lang).data
+
+
+def unit_book(document: dict[str, Any], unit_id: str, lang: str = "zh") -> Book:
+    """One unit's feedback workbook; a note at its foot lists texts written escaped."""
     figures = Figures(document)
     unit = figures.units[unit_id]
     category = next(c for c in document["categories"] if c["id"] == unit["category"])
@@ -60,7 +82,9 @@ def unit_workbook(document: dict[str, Any], unit_id: str, lang: str = "zh") -> b
         _opinions(ws, row + 1, document, unit, lang)
     fit_columns(ws, maximum=36, skip_rows=1)
     for_print(ws, title=f"{document['title']} {unit['name']}")
-    return workbook_bytes(wb)
+    notes = replaced(wb, lang)
+    note_replaced(ws, ws.max_row + 2, notes, lang)
+    return Book(workbook_bytes(wb), notes)
 
 
 def _standing(

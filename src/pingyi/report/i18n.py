@@ -66,6 +66,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "none": ("无", "none"),
     "escalation": ("连续末位", "escalated"),
     "units_word": ("个单位", "units"),
+    "replaced": ("写入时替换的控制字符", "Control characters replaced"),
+    "replaced_how": (
+        "以下文字含 Excel 无法保存的控制字符，已写作 \\x1a 等形式：",
+        "These texts held control characters Excel cannot store; they are written as \\x1a etc.:",
+    ),
+    "and_more": (" 等，另{n}处", " and {n} more"),
 }
 
 # The titles of the award lists (优胜单位 …) come from the flags table.

@@ -1,6 +1,10 @@
 """Writing worksheets people print: text that stays text, widths that fit Chinese, A4
 landscape, frozen headers, highlighted rows, and a workbook whose bytes depend only on
 its content (fixed timestamps), so report.xlsx is as reproducible as results.json.
+
+Text from inputs may hold characters the XML of an xlsx file cannot (issue 10: a DOS
+Ctrl-Z after a name); :func:`put` writes them visibly escaped and remembers each text it
+changed, so the workbook can say so (:func:`replaced`, :func:`note_replaced`).
 """
 
 from __future__ import annotations
@@ -8,8 +12,10 @@ from __future__ import annotations
 import functools
 import io
 import unicodedata
+import weakref
 import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +26,8 @@ from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untype
 from openpyxl.writer.excel import ExcelWriter  # type: ignore[import-untyped]
 
 from pingyi.flags import row_fill
+from pingyi.report.escaping import xlsx_text
+from pingyi.report.i18n import word
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 LINE_HEIGHT = 15  # points, one line of 11-point text
@@ -27,12 +35,30 @@ FIXED_TIME = datetime(2000, 1, 1)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+CELLS_NAMED = 5  # a note on a replaced text names this many of its cells
+
+#: Per workbook: each text written with characters replaced → the cells it went to.
+_REPLACED: weakref.WeakKeyDictionary[Any, dict[str, list[str]]] = weakref.WeakKeyDictionary()
+
+
+@dataclass(frozen=True)
+class Book:
+    """A workbook's bytes and what a caller should tell people about it: each text from
+    the inputs that had to be changed to be written."""
+
+    data: bytes
+    notes: list[str]
 
 
 def put(ws: Worksheet, row: int, column: int, value: Any, number_format: str | None = None) -> None:
-    """Write one cell; text from inputs is always stored as text, never as a formula."""
+    """Write one cell; text from inputs is always stored as text, never as a formula, and
+    characters XML cannot hold are written as ``\\x1a`` (and remembered)."""
     cell = ws.cell(row=row, column=column)
     if isinstance(value, str):
+        clean = xlsx_text(value)
+        if clean != value:
+            _REPLACED.setdefault(ws.parent, {}).setdefault(clean, []).append(f"{ws.title}!{cell.coordinate}")
+            value = clean
         cell.value = value
         cell.data_type = "s"
         if value.startswith(FORMULA_STARTS):
@@ -108,7 +134,7 @@ def for_print(ws: Worksheet, header_row: int | None = None, title: str | None = 
         ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
         ws.print_title_rows = f"{header_row}:{header_row}"
     if title:
-        ws.oddHeader.center.text = title.replace("&", "&&")
+        ws.oddHeader.center.text = xlsx_text(title).replace("&", "&&")
     ws.oddFooter.center.text = "&P / &N"
 
 
@@ -125,13 +151,37 @@ def _solid(colour: str) -> PatternFill:
 
 def sheet_title(text: str, taken: set[str]) -> str:
     """A worksheet name Excel accepts (≤ 31 characters, none of []:*?/\\), unique."""
-    clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in text)[:31] or "sheet"
+    clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in xlsx_text(text))[:31] or "sheet"
     name, n = clean, 2
     while name in taken:
         suffix = f"({n})"
         name, n = clean[: 31 - len(suffix)] + suffix, n + 1
     taken.add(name)
     return name
+
+
+def replaced(wb: Workbook, lang: str = "zh") -> list[str]:
+    """One note per text written with characters replaced, naming where it went:
+    ``市委办\\x1a：地方管理部门!B5、分层面!B2``, in the order first written."""
+    notes = []
+    for text, cells in _REPLACED.get(wb, {}).items():
+        where = ("、" if lang == "zh" else ", ").join(cells[:CELLS_NAMED])
+        if len(cells) > CELLS_NAMED:
+            where += word("and_more", lang, n=len(cells) - CELLS_NAMED)
+        notes.append(f"{text}{'：' if lang == 'zh' else ': '}{where}")
+    return notes
+
+
+def note_replaced(ws: Worksheet, top: int, notes: list[str], lang: str) -> int:
+    """The notes of :func:`replaced` under a heading from row ``top``; the next free row."""
+    if not notes:
+        return top
+    put(ws, top, 1, word("replaced", lang))
+    bold(ws, top, 1)
+    put(ws, top + 1, 1, word("replaced_how", lang))
+    for i, note in enumerate(notes, start=top + 2):
+        put(ws, i, 1, note)
+    return top + 2 + len(notes)
 
 
 class _FixedTimeZip(zipfile.ZipFile):

@@ -19,13 +19,17 @@ from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untype
 
 from pingyi.ballots.count import Reject
 from pingyi.flags import AWARD_FLAGS, Flag, flag_label
+from pingyi.report.escaping import xlsx_text
 from pingyi.report.i18n import word
 from pingyi.report.sheets import (
+    Book,
     bold,
     fit_columns,
     flag_fill,
     for_print,
+    note_replaced,
     put,
+    replaced,
     sheet_title,
     table,
     workbook_bytes,
@@ -37,10 +41,18 @@ CHART_ROWS = 17  # rows a chart of height 8 cm takes
 
 
 def report_workbook(document: dict[str, Any], rejects: Sequence[Reject], lang: str = "zh") -> bytes:
+    """The bytes of report.xlsx (see :func:`report_book` for its notes too)."""
+    return report_book(document, rejects, lang).data
+
+
+def report_book(document: dict[str, Any], rejects: Sequence[Reject], lang: str = "zh") -> Book:
+    """report.xlsx and its notes: each input text whose control characters had to be
+    written escaped, also listed at the foot of the summary sheet."""
     figures = Figures(document)
     wb = Workbook()
     taken: set[str] = set()
-    _summary(wb.active, document, figures, lang, taken)
+    summary = wb.active
+    _summary(summary, document, figures, lang, taken)
     for category in document["categories"]:
         _category(wb.create_sheet(), document, figures, category, lang, taken)
     for award in AWARD_FLAGS:
@@ -51,7 +63,9 @@ def report_workbook(document: dict[str, Any], rejects: Sequence[Reject], lang: s
     if "opinion_classes" in document:
         _opinions(wb.create_sheet(), document, lang, taken)
     _rejects(wb.create_sheet(), rejects, lang, taken)
-    return workbook_bytes(wb)
+    notes = replaced(wb, lang)
+    note_replaced(summary, summary.max_row + 2, notes, lang)
+    return Book(workbook_bytes(wb), notes)
 
 
 def _summary(ws: Worksheet, document: dict[str, Any], figures: Figures, lang: str, taken: set[str]) -> None:
@@ -155,7 +169,7 @@ def _charts(
     names = Reference(ws, min_col=2, min_row=2, max_row=last_row)
     scores = BarChart()
     scores.type, scores.style = "col", 10
-    scores.title = f"{category['name']} {word('score', lang)}"
+    scores.title = xlsx_text(f"{category['name']} {word('score', lang)}")
     scores.add_data(Reference(ws, min_col=4, min_row=1, max_row=last_row), titles_from_data=True)
     scores.set_categories(names)
     scores.legend = None
@@ -163,7 +177,7 @@ def _charts(
     ws.add_chart(scores, ws.cell(row=last_row + CHART_ANCHOR_GAP, column=1).coordinate)
     rates = BarChart()
     rates.type, rates.style = "col", 10
-    rates.title = f"{category['name']} {word('rate', lang)}"
+    rates.title = xlsx_text(f"{category['name']} {word('rate', lang)}")
     rates.add_data(Reference(ws, min_col=5, min_row=1, max_row=last_row), titles_from_data=True)
     rates.set_categories(names)
     rates.y_axis.number_format = "0%"
