@@ -314,7 +314,7 @@ def test_feedback_workbook_with_control_characters(xlsx_round):
         "评议\\x1b活动 评议结果反馈：评议结果反馈!A1",
         "市委办\\x1a：评议结果反馈!B3",
         "类\\x1b别：评议结果反馈!B4",
-        "态度\\x0b好：评议结果反馈!B20",
+        "态度\\x0b好：评议结果反馈!B21",
     ]
     column = [c.value for c in sheet["A"]]
     assert column[-len(book.notes) - 2 :] == [

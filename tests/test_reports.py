@@ -192,10 +192,10 @@ def test_feedback_workbook_of_a_unit(yixing):
     rules = {
         row[0].value: (row[1].value, row[2].value)
         for row in sheet.iter_rows()
-        if row[0].value in ("优胜单位", "重点整改单位")
+        if row[0].value in ("评为优胜单位", "列入重点整改单位")
     }
-    assert rules["重点整改单位"] == ("未达到", "满意率 89.34% < 90%")
-    assert rules["优胜单位"][0] == "未达到"
+    assert rules["列入重点整改单位"] == ("是", "满意率 89.34% < 90%")
+    assert rules["评为优胜单位"][0] == "否"
     strata = [
         row[0].value
         for row in sheet.iter_rows()

@@ -29,6 +29,8 @@ class Flag:
     list_key: str | None = None  # results.json categories[] key listing the flagged units
     list_zh: str | None = None  # the list's title: 优胜单位
     list_en: str | None = None
+    decision_zh: str | None = None  # the decision a feedback workbook answers yes or no
+    decision_en: str | None = None
 
     def label(self, lang: str = "zh") -> str:
         return self.en if lang == "en" else self.zh
@@ -39,6 +41,13 @@ class Flag:
         if title is None:
             raise KeyError(f"flag {self.id} has no award list")
         return title
+
+    def decision(self, lang: str = "zh") -> str:
+        """The decision about a unit, answered 是/否: ``列入重点整改单位``."""
+        text = self.decision_en if lang == "en" else self.decision_zh
+        if text is None:
+            raise KeyError(f"flag {self.id} is not a decision")
+        return text
 
     def listed(self, category: Mapping[str, Any]) -> list[str]:
         """The unit ids on the flag's award list in a category of results.json, in rank order."""
@@ -58,6 +67,8 @@ FLAGS: tuple[Flag, ...] = (
         list_key="winners",
         list_zh="优胜单位",
         list_en="Winners",
+        decision_zh="评为优胜单位",
+        decision_en="Winner",
     ),
     Flag(
         "last_place",
@@ -69,6 +80,8 @@ FLAGS: tuple[Flag, ...] = (
         list_key="last_place",
         list_zh="末位单位",
         list_en="Last place",
+        decision_zh="列为末位单位",
+        decision_en="Last place",
     ),
     Flag(
         "rectification",
@@ -80,6 +93,8 @@ FLAGS: tuple[Flag, ...] = (
         list_key="rectification",
         list_zh="重点整改单位",
         list_en="To rectify",
+        decision_zh="列入重点整改单位",
+        decision_en="Ordered to rectify",
     ),
     Flag("veto", "否决", "veto", style="magenta", fill="D9D9D9", fill_precedence=2),
     Flag("tie", "并列", "tie", style="cyan"),

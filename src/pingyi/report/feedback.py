@@ -14,7 +14,7 @@ from typing import Any
 from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
 
-from pingyi.flags import flag_label
+from pingyi.flags import flag, flag_label
 from pingyi.numbers import Shown, plain
 from pingyi.report.i18n import word
 from pingyi.report.sheets import (
@@ -135,40 +135,61 @@ def _rules(
     category: dict[str, Any],
     lang: str,
 ) -> int:
-    """Each rule of the round the unit met or missed, in words."""
-    lines = []
-    if category["winners_allowed"] and unit["rank"] is not None:
-        won = "winner" in unit["flags"]
-        why = unit["reasons"].get("winner") or f"{word('winners', lang)} ≤ {category['winners_allowed']}"
-        if "veto" in unit["reasons"]:
-            why += f"，{unit['reasons']['veto']}"
-        lines.append((word("winners", lang), word("reached" if won else "missed", lang), why))
-    rule = document.get("rectification")
-    if rule is not None and unit["rank"] is not None:
-        below, shown = Fraction(rule["below"]), Shown.of_document(document)
-        by_rate = rule["measure"] == "satisfaction_rate"
-        exact = unit["satisfaction_rate_exact"] if by_rate else unit["score_exact"]
-        if exact is not None:
-            met = Fraction(exact) >= below
-            value = shown.percent(exact) if by_rate else shown.score(exact)
-            line = f"{plain(below * 100)}%" if by_rate else plain(below)
-            text = f"{value} {'≥' if met else '<'} {line}"
-            lines.append(
-                (
-                    word("rectification", lang),
-                    word("reached" if met else "missed", lang),
-                    unit["reasons"].get("rectification", text),
-                )
-            )
-    if "last_place" in unit["flags"]:
-        lines.append(
-            (word("last_place", lang), flag_label("last_place", lang), unit["reasons"]["last_place"])
-        )
-    if "escalation" in unit["reasons"]:
-        lines.append((word("escalation", lang), "", unit["reasons"]["escalation"]))
-    if not lines:
+    """Each decision of the round about the unit as a yes or no with its grounds:
+    ``列入重点整改单位 | 是 | 满意率 89.34% < 90%``. (Issue 10d: "重点整改单位 | 达到" was read
+    as "listed to rectify" by some and as "met the line" by others.)"""
+    if unit["rank"] is None:
         return top
-    return table(ws, top, [word("thresholds", lang), "", word("reasons", lang)], lines)
+    ranked = sum(1 for u in document["units"] if u["category"] == category["id"] and u["rank"] is not None)
+    reasons, flags = unit["reasons"], unit["flags"]
+    rows = []
+    if category["winners_allowed"]:
+        grounds = reasons.get("winner") or word(
+            "winner_grounds", lang, rank=unit["rank"], n=category["winners_allowed"]
+        )
+        if "veto" in reasons:
+            grounds += f"，{reasons['veto']}"
+        rows.append(_decision("winner", grounds, flags, lang))
+    if category["last_place"]:
+        grounds = reasons.get("last_place") or word("last_place_grounds", lang, rank=unit["rank"], n=ranked)
+        rows.append(_decision("last_place", grounds, flags, lang))
+    grounds = _rectification_grounds(document, unit, lang)
+    if grounds is not None:
+        rows.append(_decision("rectification", grounds, flags, lang))
+    if "escalation" in reasons:
+        rows.append([word("escalation", lang), word("yes", lang), reasons["escalation"]])
+    if not rows:
+        return top
+    return table(ws, top, [word(k, lang) for k in ("decision", "outcome", "grounds")], rows)
+
+
+def _decision(flag_id: str, grounds: str, flags: list[str], lang: str) -> list[str]:
+    return [flag(flag_id).decision(lang), word("yes" if flag_id in flags else "no", lang), grounds]
+
+
+def _rectification_grounds(document: dict[str, Any], unit: dict[str, Any], lang: str) -> str | None:
+    """The unit's figure against the rectification line, and why a unit under the line
+    is not listed (seed 002: apart from last-place units)."""
+    rule = document.get("rectification")
+    if rule is None:
+        return None
+    if "rectification" in unit["flags"]:
+        return str(unit["reasons"]["rectification"])
+    by_rate = rule["measure"] == "satisfaction_rate"
+    exact = unit["satisfaction_rate_exact"] if by_rate else unit["score_exact"]
+    if exact is None:
+        return None
+    below, shown = Fraction(rule["below"]), Shown.of_document(document)
+    value = shown.percent(exact) if by_rate else shown.score(exact)
+    line = f"{plain(below * 100)}%" if by_rate else plain(below)
+    under = Fraction(exact) < below
+    text = f"{word('rate' if by_rate else 'score', lang)} {value} {'<' if under else '≥'} {line}"
+    if under:
+        held = next((f for f in unit["flags"] if f in ("last_place", "winner")), None)
+        if held is not None:
+            name = flag(held).list_title(lang) if lang == "zh" else flag(held).label(lang)
+            text += word("not_listed_as", lang, held=name)
+    return text
 
 
 def _by_stratum(
