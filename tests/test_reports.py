@@ -77,6 +77,7 @@ def test_report_sheets_headers_and_known_cells(yixing):
         "ballots.csv",
         229,
         "S0000228",
+        "全部弃权",
         "all_blank",
         "all 66 rated units blank",
     ]

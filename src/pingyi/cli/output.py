@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from pingyi.report.escaping import csv_lines, csv_text, terminal_text
+from pingyi.report.i18n import word
 
 Column = tuple[str, str]  # (key in the row, heading in the table)
 
@@ -74,11 +75,16 @@ def emit_json(value: Any) -> None:
 
 
 def _csv_cell(value: Any, number: bool) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
     text = _cell(value)
     return text if number or not isinstance(value, (str, list, tuple)) else csv_text(text)
 
 
 def _cell(value: Any) -> str:
+    """A value as a table shows it: yes/no as 是/否 (table headings are Chinese)."""
+    if isinstance(value, bool):
+        return word("yes" if value else "no")
     if value is None:
         return ""
     if isinstance(value, (list, tuple)):

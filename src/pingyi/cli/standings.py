@@ -116,9 +116,13 @@ def _lists(document: dict[str, Any], category: dict[str, Any], lang: str) -> Non
             continue
         names = "、".join(units[i]["name"] for i in ids) or word("none", lang)
         echo(f"  {award.list_title(lang)}: {names}")
-        if award.id != "winner":
-            for i in ids:
-                echo(f"    - {units[i]['name']}: {units[i]['reasons'].get(award.id, '')}")
+        for i in ids:
+            reason = units[i]["reasons"].get(award.id) or (
+                word("winner_grounds", lang, rank=units[i]["rank"], n=category["winners_allowed"])
+                if award.id == "winner"
+                else ""
+            )
+            echo(f"    - {units[i]['name']}: {reason}")
     if category["winners_tie_at_cutoff"]:
         echo(
             f"  ! {word('winners', lang)}: {len(category['winners'])} > {category['winners_allowed']} "

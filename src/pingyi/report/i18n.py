@@ -51,6 +51,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "line": ("行", "Line"),
     "sheet": ("编号", "Sheet"),
     "reason": ("原因", "Reason"),
+    "reason_code": ("原因代码", "Code"),
     "detail": ("详情", "Detail"),
     "threshold": ("整改线", "Threshold"),
     "opinions": ("意见建议", "Opinions"),
@@ -69,6 +70,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "none": ("无", "none"),
     "escalation": ("连续末位", "escalated"),
     "units_word": ("个单位", "units"),
+    "list_separator": ("，", ", "),
     "replaced": ("写入时替换的控制字符", "Control characters replaced"),
     "replaced_how": (
         "以下文字含 Excel 无法保存的控制字符，已写作 \\x1a 等形式：",
@@ -86,3 +88,30 @@ def word(key: str, lang: str = "zh", **values: object) -> str:
     zh, en = WORDS[key]
     text = en if lang == "en" else zh
     return text.format(**values) if values else text
+
+
+#: Why a sheet was rejected, in words (the codes of rejects.csv stay English everywhere).
+REJECT_REASONS: dict[str, tuple[str, str]] = {
+    "malformed_row": ("行格式错误（字段数不符）", "malformed row"),
+    "missing_sheet_id": ("缺少编号", "no sheet id"),
+    "unknown_stratum": ("未知评议层面", "unknown stratum"),
+    "unknown_form": ("未知表式", "unknown form"),
+    "unknown_unit": ("未知被评议单位", "unknown unit"),
+    "conflicting_stratum": ("层面前后不一", "conflicting strata"),
+    "missing_column": ("缺少单位列", "missing unit column"),
+    "off_form_mark": ("标记了表外单位", "mark off the form"),
+    "all_blank": ("全部弃权", "all units blank"),
+    "too_many_invalid": ("无效选项过多", "too many invalid marks"),
+    "duplicate": ("重复扫描", "duplicate scan"),
+    "conflicting_duplicate": ("同号不同内容", "same id, different content"),
+    "over_option_cap": ("超出选项比例上限", "over the option cap"),
+    "ip_limit": ("同一IP超限", "too many from one IP"),
+    "too_fast": ("答题过快", "answered too fast"),
+    "unknown_answer": ("未知身份答案", "unknown stratum answer"),
+}
+
+
+def reject_reason(code: str, lang: str = "zh") -> str:
+    """``all_blank`` → ``全部弃权``; a code without words is shown as it is."""
+    zh, en = REJECT_REASONS.get(code, (code, code))
+    return en if lang == "en" else zh

@@ -20,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untype
 from pingyi.ballots.count import Reject
 from pingyi.flags import AWARD_FLAGS, Flag, flag_label
 from pingyi.report.escaping import xlsx_text
-from pingyi.report.i18n import word
+from pingyi.report.i18n import reject_reason, word
 from pingyi.report.sheets import (
     Book,
     bold,
@@ -73,15 +73,17 @@ def _summary(ws: Worksheet, document: dict[str, Any], figures: Figures, lang: st
     put(ws, 1, 1, document["title"])
     bold(ws, 1, 1, size=14)
     sheets = document["sheets"]
-    reasons = "，".join(f"{k} {v}" for k, v in sheets["rejected_by_reason"].items()) or word("none", lang)
+    reasons = word("list_separator", lang).join(
+        f"{reject_reason(k, lang)} {v}" for k, v in sheets["rejected_by_reason"].items()
+    )
     facts = [
         (word("round", lang), document["round"]),
         (word("date", lang), document.get("date") or ""),
-        (word("scheme", lang), document.get("scheme") or ""),
+        (word("scheme", lang), scheme_title(document)),
         (word("sheets_read", lang), sheets["read"]),
         (word("sheets_counted", lang), sheets["counted"]),
         (word("sheets_rejected", lang), sheets["rejected"]),
-        (word("rejected_by_reason", lang), reasons),
+        (word("rejected_by_reason", lang), reasons or word("none", lang)),
         (word("overall_rate", lang), figures.rate(document["satisfaction_rate_exact"])),
     ]
     for i, (label, value) in enumerate(facts, start=3):
@@ -208,12 +210,40 @@ def _award_list(
                     u["id"],
                     figures.score(u["score_exact"]),
                     figures.rate(u["satisfaction_rate_exact"]),
-                    u["reasons"].get(award.id, ""),
+                    _award_reason(u, category, award, lang),
                 ]
             )
     table(ws, 1, headers, rows, [None, None, None, None, figures.score_format, figures.rate_format, None])
     fit_columns(ws)
     for_print(ws, header_row=1, title=f"{document['title']} {title}")
+
+
+def _award_reason(unit: dict[str, Any], category: dict[str, Any], award: Flag, lang: str) -> str:
+    """Why the unit is on the list, in words (the engine's reason; for a winner without
+    one, its rank against the category's places)."""
+    reason = unit["reasons"].get(award.id)
+    if reason:
+        return str(reason)
+    if award.id == "winner":
+        return word("winner_grounds", lang, rank=unit["rank"], n=category["winners_allowed"])
+    return ""
+
+
+def scheme_title(document: dict[str, Any]) -> str:
+    """The scheme by its title (``千人评议机关 三档计分 2:1:0，弃权 0.5``): results.json's
+    ``scheme_title`` where it has one, else the built-in scheme of that id's title, else the id."""
+    scheme = document.get("scheme") or ""
+    if document.get("scheme_title") or not scheme:
+        return str(document.get("scheme_title") or scheme)
+    from pingyi.round.load import load_scheme
+    from pingyi.round.schemes import builtin_path
+
+    if builtin_path(scheme) is None:
+        return str(scheme)
+    data = load_scheme(scheme).data
+    if data.get("scheme") != scheme or not data.get("title"):
+        return str(scheme)
+    return str(data["title"])
 
 
 def _strata(ws: Worksheet, document: dict[str, Any], figures: Figures, lang: str, taken: set[str]) -> None:
@@ -307,7 +337,8 @@ def _opinions(ws: Worksheet, document: dict[str, Any], lang: str, taken: set[str
 
 def _rejects(ws: Worksheet, rejects: Sequence[Reject], lang: str, taken: set[str]) -> None:
     ws.title = sheet_title(word("rejects", lang), taken)
-    headers = [word(k, lang) for k in ("file", "line", "sheet", "reason", "detail")]
-    table(ws, 1, headers, [[j.file, j.line, j.sheet, j.reason, j.detail] for j in rejects])
+    headers = [word(k, lang) for k in ("file", "line", "sheet", "reason", "reason_code", "detail")]
+    rows = [[j.file, j.line, j.sheet, reject_reason(j.reason, lang), j.reason, j.detail] for j in rejects]
+    table(ws, 1, headers, rows)
     fit_columns(ws)
     for_print(ws, header_row=1, title=word("rejects", lang))
