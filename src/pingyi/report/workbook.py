@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.chart import BarChart, LineChart, Reference  # type: ignore[import-untyped]
-from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.worksheet.worksheet import Worksheet
 
 from pingyi.ballots.count import Reject
 from pingyi.flags import AWARD_FLAGS, Flag, flag_label
