@@ -3,12 +3,18 @@ misread, and files written whole or not at all."""
 
 from __future__ import annotations
 
+import errno
 import io
+import os
+import tempfile
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from pingyi.report.feedback import feedback_workbooks
+from pingyi.cli.main import cli
+from pingyi.report.feedback import MAX_NAME_BYTES, feedback_workbooks, file_name
 from pingyi.results.build import build
 from tests.conftest import EXAMPLES
 
@@ -76,3 +82,131 @@ def test_decisions_in_english(yixing):
         "no",
         "Satisfaction 65.04% < 90%, but last place units are not listed",
     )
+
+
+# --- pingyi feedback writes whole files, with names every file system takes (issue 10f) -----
+
+
+def _results(tmp_path, outcome):
+    folder = tmp_path / "results"
+    folder.mkdir()
+    for name, data in outcome.files.items():
+        (folder / name).write_bytes(data)
+    return folder
+
+
+@pytest.fixture
+def yixing_results(yixing, tmp_path):
+    return _results(tmp_path, yixing)
+
+
+def _feedback(results, out, *more):
+    return CliRunner().invoke(cli, ["feedback", "--results", str(results), "-o", str(out), "-q", *more])
+
+
+def test_feedback_writes_through_a_temporary_file_and_fsync(yixing_results, tmp_path, monkeypatch):
+    """A full disk while writing (here: fsync fails with ENOSPC) leaves the older file as it
+    was and no temporary file; the command says so in one line and exits 2."""
+    out = tmp_path / "fb"
+    out.mkdir()
+    (out / "台办.xlsx").write_bytes(b"older")
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    done = _feedback(yixing_results, out, "--unit", "tb")
+    assert done.exit_code == 2
+    why = "cannot write: No space left on device; nothing was changed"
+    assert done.stderr.splitlines() == [f"error: {out / '台办.xlsx'}: {why} [write_failed]"]
+    assert sorted(p.name for p in out.iterdir()) == ["台办.xlsx"]
+    assert (out / "台办.xlsx").read_bytes() == b"older"
+
+
+def test_feedback_replaces_a_file_in_one_step(yixing_results, tmp_path, monkeypatch):
+    replaced = []
+    real = os.replace
+
+    def spy(source, target):
+        replaced.append((Path(source).parent, Path(target).name))
+        real(source, target)
+
+    monkeypatch.setattr(os, "replace", spy)
+    out = tmp_path / "fb"
+    assert _feedback(yixing_results, out, "--unit", "tb", "--unit", "nb").exit_code == 0
+    assert replaced == [(out, "台办.xlsx"), (out, "农办.xlsx")]
+    assert sorted(p.name for p in out.iterdir()) == ["农办.xlsx", "台办.xlsx"]
+
+
+LONG = "很" * 300  # 900 bytes in UTF-8
+
+
+def test_a_very_long_unit_name_gives_a_short_unique_file_name_with_the_id():
+    taken: set[str] = set()
+    first = file_name(LONG, "u1", taken)
+    second = file_name(LONG + "局", "u2", taken)
+    assert first.endswith("-u1.xlsx") and second.endswith("-u2.xlsx")
+    for name in (first, second):
+        assert len(name.encode("utf-8")) <= MAX_NAME_BYTES
+        assert name.startswith("很" * 60)
+    assert file_name("短名", "u3", taken) == "短名.xlsx"
+
+
+def test_file_names_are_unique_whatever_the_case_and_never_a_device():
+    taken: set[str] = set()
+    assert [
+        file_name(n, i, taken) for n, i in [("Tax", "a"), ("TAX", "b"), ("CON", "c"), ("局\u202e", "d")]
+    ] == [
+        "Tax.xlsx",
+        "TAX-b.xlsx",
+        "CON_.xlsx",
+        "局_.xlsx",
+    ]
+
+
+def test_feedback_for_a_unit_with_a_300_character_name(tmp_path):
+    (tmp_path / "round.yaml").write_text(
+        "round: long\nextends: qianren-2-1-0\ncategories: [{id: c, name: 类, winners: 1}]\n"
+        f"strata: [{{id: s, name: 群众}}]\nunits:\n  - {{id: a, name: {LONG}, category: c}}\n"
+        "  - {id: b, name: 乙局, category: c}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "b.csv").write_text("sheet,stratum,a,b\n1,s,A,B\n", encoding="utf-8")
+    results = _results(tmp_path, build(str(tmp_path / "round.yaml"), [(tmp_path / "b.csv", "b.csv")]))
+    done = _feedback(results, tmp_path / "fb")
+    assert done.exit_code == 0, done.output
+    names = sorted(p.name for p in (tmp_path / "fb").iterdir())
+    assert names == sorted([file_name(LONG, "a", set()), "乙局.xlsx"])
+
+
+def test_an_output_folder_that_is_a_file_is_a_one_line_error(yixing_results, tmp_path):
+    target = tmp_path / "fb"
+    target.write_text("x", encoding="utf-8")
+    for out in (target, target / "sub"):
+        done = _feedback(yixing_results, out)
+        assert done.exit_code == 2
+        assert done.stderr.splitlines() == [
+            f"error: {out}: output: {'is a file' if out == target else 'is inside a file'}, not a folder; "
+            "choose another -o [not_a_folder]"
+        ]
+
+
+def test_a_read_only_output_folder_is_a_one_line_error(yixing_results, tmp_path, monkeypatch):
+    out = tmp_path / "fb"
+    out.mkdir()
+    out.chmod(0o555)
+    if os.access(out, os.W_OK):  # root writes anyway: let the OS refuse the way it would
+
+        def refuse(*args, **kwargs):
+            raise PermissionError(errno.EACCES, "Permission denied")
+
+        monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    try:
+        done = _feedback(yixing_results, out, "--unit", "tb")
+    finally:
+        out.chmod(0o755)
+    assert done.exit_code == 2
+    assert done.stderr.splitlines() == [
+        f"error: {out / '台办.xlsx'}: cannot write: Permission denied; nothing was changed [write_failed]"
+    ]
+    assert list(out.iterdir()) == []

@@ -15,7 +15,7 @@ from pingyi.cli.options import lang_option, quiet_option, results_option
     "-o",
     "--output",
     "output",
-    type=click.Path(file_okay=False),
+    type=click.Path(),
     default="feedback",
     show_default=True,
     help="Folder to write the workbooks to.",
@@ -37,6 +37,7 @@ def command(results_dir: str, output: str, unit_ids: tuple[str, ...], lang: str,
     from pingyi.errors import PingyiError, Problem
     from pingyi.report.feedback import feedback_books
     from pingyi.results.read import read_results
+    from pingyi.results.write import write_file_atomically
 
     document = read_results(results_dir)
     known = {u["id"] for u in document["units"]}
@@ -55,11 +56,29 @@ def command(results_dir: str, output: str, unit_ids: tuple[str, ...], lang: str,
             ]
         )
     folder = Path(output)
-    folder.mkdir(parents=True, exist_ok=True)
+    _make_folder(folder)
     books = feedback_books(document, list(unit_ids) or None, lang)
     for name, book in books.items():
-        (folder / name).write_bytes(book.data)
+        write_file_atomically(folder / name, book.data)
         for note in book.notes:
             echo(f"warning: {folder / name}: control characters written as \\x..: {note}", err=True)
     if not quiet:
         click.echo(f"wrote {len(books)} workbooks to {folder}/", err=True)
+
+
+def _make_folder(folder: Path) -> None:
+    """The output folder, made if need be; a file in its place, or a folder that cannot
+    be made, is a one-line error (exit 2), never a traceback."""
+    from pingyi.errors import PingyiError, Problem
+
+    def refuse(message: str, code: str) -> PingyiError:
+        return PingyiError([Problem(str(folder), None, "output", code, message)])
+
+    if folder.exists() and not folder.is_dir():
+        raise refuse("is a file, not a folder; choose another -o", "not_a_folder")
+    if any(p.exists() and not p.is_dir() for p in folder.parents):
+        raise refuse("is inside a file, not a folder; choose another -o", "not_a_folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise refuse(f"cannot make the folder: {error.strerror or error}", "write_failed") from error

@@ -8,6 +8,8 @@ grouped by class. Built from a results directory alone.
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 from fractions import Fraction
 from typing import Any
 
@@ -16,6 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pingyi.flags import flag, flag_label
 from pingyi.numbers import Shown, plain
+from pingyi.report.escaping import TERMINAL_UNSAFE
 from pingyi.report.i18n import word
 from pingyi.report.sheets import (
     Book,
@@ -31,17 +34,51 @@ from pingyi.report.sheets import (
 from pingyi.report.values import Figures
 
 UNSAFE_IN_NAMES = '<>:"/\\|?*'
+#: Bytes of a file name: file systems take 255, and the temporary file written beside it
+#: (``.NAME.xxxxxxxx.tmp``) needs some more.
+MAX_NAME_BYTES = 200
+#: Names Windows keeps for devices, whatever the extension.
+DEVICE_NAMES = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{i}" for i in range(1, 10)),
+    *(f"LPT{i}" for i in range(1, 10)),
+}
 
 
 def file_name(name: str, unit_id: str, taken: set[str]) -> str:
-    """A file name from the unit's name (characters no file system takes replaced),
-    made unique with the unit id when two units share a name."""
-    clean = "".join("_" if ch in UNSAFE_IN_NAMES or ord(ch) < 32 else ch for ch in name).strip(" .")
-    candidate = f"{clean or unit_id}.xlsx"
-    if candidate in taken:
-        candidate = f"{clean}-{unit_id}.xlsx"
-    taken.add(candidate)
+    """A file name from the unit's name that every file system takes: characters none
+    accepts (and controls, bidi overrides) replaced by ``_``, no device name, at most
+    :data:`MAX_NAME_BYTES` bytes (a longer name is cut and keeps the unit id), and
+    unique in ``taken`` whatever the case (the unit id is added when two units clash)."""
+    clean = "".join("_" if ch in UNSAFE_IN_NAMES or TERMINAL_UNSAFE.match(ch) else ch for ch in name)
+    clean = clean.strip(" .")
+    if clean.split(".")[0].upper() in DEVICE_NAMES:
+        clean += "_"
+    for n in itertools.count():
+        suffix = None if n == 0 else unit_id if n == 1 else f"{unit_id}-{n}"
+        candidate = _fitted(clean or unit_id, suffix, unit_id)
+        if candidate.casefold() not in taken:
+            break
+    taken.add(candidate.casefold())
     return candidate
+
+
+def _fitted(stem: str, suffix: str | None, unit_id: str) -> str:
+    """``stem[-suffix].xlsx`` in :data:`MAX_NAME_BYTES` bytes. A stem that does not fit is
+    cut at a character boundary and followed by the suffix or the unit id, so the file
+    still says whose it is (an id too long to keep whole by a digest of it)."""
+    name = f"{stem}-{suffix}.xlsx" if suffix else f"{stem}.xlsx"
+    if len(name.encode("utf-8")) <= MAX_NAME_BYTES:
+        return name
+    keep = suffix or unit_id
+    tail = f"-{keep}.xlsx"
+    if len(tail.encode("utf-8")) > MAX_NAME_BYTES // 2:
+        tail = f"-{hashlib.sha256(keep.encode('utf-8')).hexdigest()[:16]}.xlsx"
+    budget = MAX_NAME_BYTES - len(tail.encode("utf-8"))
+    return stem.encode("utf-8")[:budget].decode("utf-8", "ignore").rstrip(" .") + tail
 
 
 def feedback_workbooks(
