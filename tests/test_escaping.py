@@ -335,3 +335,17 @@ def test_feedback_command_warns_about_replaced_text(xlsx_round, tmp_path):
     first = tmp_path / "fb" / "市委办_.xlsx"
     assert lines[1] == f"warning: {first}: control characters written as \\x..: 市委办\\x1a：评议结果反馈!B3"
     assert len(lines) == 8  # 4 texts in each workbook
+
+
+def test_warnings_show_hostile_text_escaped(tmp_path):
+    """A failed quota is a warning printed by the notices path; its label comes from the
+    round file. (click drops CSI sequences when stderr is not a terminal, as here, but not
+    on a terminal: so the test looks for the escaped form.)"""
+    (tmp_path / "round.yaml").write_text(
+        TERMINAL_ROUND + """quotas: [{strata: [s], min_count: 5, label: "\\e[2J配额"}]\n""", encoding="utf-8"
+    )
+    (tmp_path / "b.csv").write_text("sheet,stratum,a,b,d,e\n1,s,A,B,C,A\n", encoding="utf-8")
+    done = CliRunner().invoke(cli, ["check", str(tmp_path / "round.yaml"), str(tmp_path / "b.csv"), "-q"])
+    warnings = [line for line in done.stderr.splitlines() if line.startswith("warning:")]
+    assert warnings and all("\x1b" not in line for line in warnings)
+    assert any("\\x1b[2J配额" in line for line in warnings)

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 import click
 
 from pingyi.errors import Problem
+from pingyi.report.escaping import terminal_text
 
 #: How a notice starts, by severity.
 PREFIX = {"void": "error", "failure": "warning", "warning": "warning", "error": "error"}
@@ -17,4 +18,4 @@ def report_notices(problems: Iterable[Problem]) -> None:
     """Warnings and failed checks (and void conditions), each with its code."""
     for problem in problems:
         suffix = ": the round is void" if problem.severity == "void" else ""
-        click.echo(f"{PREFIX[problem.severity]}: {problem}{suffix} [{problem.code}]", err=True)
+        click.echo(terminal_text(f"{PREFIX[problem.severity]}: {problem}{suffix} [{problem.code}]"), err=True)
