@@ -4,19 +4,17 @@ openpyxl; written opinions and their classes; text that must never become a form
 from __future__ import annotations
 
 import io
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from pingyi.cli.main import cli
 from pingyi.errors import PingyiError
 from pingyi.report.feedback import feedback_workbooks
 from pingyi.results.build import build
-from tests.conftest import EXAMPLES, ROOT
-
-PINGYI = str(Path(sys.executable).with_name("pingyi"))
+from tests.conftest import EXAMPLES
 
 
 @pytest.fixture(scope="module")
@@ -205,42 +203,44 @@ def test_feedback_workbook_of_a_unit(yixing):
     assert len(strata) == 4
 
 
+MOVING_ROUND = """\
+round: {id}
+extends: ningbo-weighted
+categories: [{{id: c, name: 类, winners: 1}}]
+strata: [{{id: s, name: 群众}}]
+units:
+  - {{id: a, name: 甲局, category: c}}
+  - {{id: b, name: 乙局, category: c}}
+  - {{id: d, name: 丙局, category: c}}
+"""
+
+
 def test_feedback_command_writes_one_workbook_per_unit(tmp_path):
-    out = tmp_path / "r"
-    tally = subprocess.run(
-        [
-            PINGYI,
-            "tally",
-            "examples/ningbo/round2/round.yaml",
-            "examples/ningbo/round2/ballots.csv",
-            "-o",
-            str(out),
-            "-q",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
+    """Two tiny rounds, the second with a previous round and opinions: report.xlsx gets its
+    movement and opinion sheets, and pingyi feedback one workbook per unit with both."""
+    runner = CliRunner()
+    (tmp_path / "r1.yaml").write_text(MOVING_ROUND.format(id="one"), encoding="utf-8")
+    (tmp_path / "r2.yaml").write_text(
+        MOVING_ROUND.format(id="two")
+        + "previous: r1\nopinions:\n  file: opinions.csv\n  classes: {服务态度: [态度]}\n",
+        encoding="utf-8",
     )
-    assert tally.returncode == 0, tally.stderr
+    (tmp_path / "b1.csv").write_text("sheet,stratum,a,b,d\n1,s,A,B,C\n2,s,A,C,C\n", encoding="utf-8")
+    (tmp_path / "b2.csv").write_text("sheet,stratum,a,b,d\n1,s,C,B,A\n2,s,C,A,A\n", encoding="utf-8")
+    (tmp_path / "opinions.csv").write_text("unit,text\nd,态度好\na,慢\n", encoding="utf-8")
+    for n in ("1", "2"):
+        paths = [str(tmp_path / name) for name in (f"r{n}.yaml", f"b{n}.csv", f"r{n}")]
+        done = runner.invoke(cli, ["tally", paths[0], paths[1], "-o", paths[2], "-q"])
+        assert done.exit_code == 0, done.output
+    out = tmp_path / "r2"
     report = load_workbook(out / "report.xlsx")
     assert "名次变化" in report.sheetnames and "意见建议" in report.sheetnames
-    done = subprocess.run(
-        [PINGYI, "feedback", "--results", str(out), "-o", str(tmp_path / "fb")],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    files = sorted(p.name for p in (tmp_path / "fb").iterdir())
-    assert len(files) == 103 and "市委办公厅.xlsx" in files
-    one = load_workbook(tmp_path / "fb" / "市残联.xlsx").active
+    done = runner.invoke(cli, ["feedback", "--results", str(out), "-o", str(tmp_path / "fb")])
+    assert done.exit_code == 0, done.output
+    assert done.stderr == f"wrote 3 workbooks to {tmp_path / 'fb'}/\n"
+    assert sorted(p.name for p in (tmp_path / "fb").iterdir()) == ["丙局.xlsx", "乙局.xlsx", "甲局.xlsx"]
+    one = load_workbook(tmp_path / "fb" / "丙局.xlsx").active
     labels = [row[0].value for row in one.iter_rows() if row[0].value]
-    assert "上轮名次" in labels and any(str(v).startswith("意见建议（") for v in labels)
-    unknown = subprocess.run(
-        [PINGYI, "feedback", "--results", str(out), "--unit", "nope"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert unknown.returncode == 2 and "no unit 'nope'" in unknown.stderr
+    assert "上轮名次" in labels and "意见建议（1）" in labels
+    unknown = runner.invoke(cli, ["feedback", "--results", str(out), "--unit", "nope"])
+    assert unknown.exit_code == 2 and "no unit 'nope'" in unknown.stderr
