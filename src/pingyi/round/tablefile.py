@@ -49,7 +49,7 @@ def read_rows(path: Path, display: str, required: tuple[str, ...]) -> list[Row]:
 
 
 def _xlsx_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    from openpyxl import load_workbook  # type: ignore[import-untyped]
+    from openpyxl import load_workbook
 
     book = load_workbook(path, read_only=True, data_only=True)
     sheet = book.worksheets[0]
