@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
-import yaml  # type: ignore[import-untyped]
+import yaml
 
 from pingyi.errors import PingyiError, Problem
 
@@ -61,15 +61,30 @@ def read_text(path: Path, display: str) -> str:
     raise PingyiError([Problem(display, None, "", "encoding", "is neither UTF-8 nor GB18030 text")])
 
 
+#: Deepest nesting a round file may have: the contract needs five levels, and a bound
+#: keeps a hostile file (``[[[[…`` thousands deep) from exhausting Python's stack.
+MAX_DEPTH = 50
+#: Values that aliases may add to a document. A few reused lists are a few hundred; the
+#: "billion laughs" (nine aliases of nine aliases …) is refused before it grows.
+ALIAS_BUDGET = 10_000
+
+
 def load_yaml(text: str, display: str) -> Located:
-    """Parse one YAML document, keeping the line of every key and list item."""
+    """Parse one YAML document, keeping the line of every key and list item.
+
+    Composition is bounded (nesting, alias expansion), so no file can exhaust memory or
+    the stack.
+    """
+    loader = _BoundedLoader(text, display)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         what = exc.problem or exc.context or "invalid YAML"
         raise PingyiError([Problem(display, line, "", "yaml_syntax", f"YAML syntax: {what}")]) from None
+    finally:
+        loader.dispose()
     if node is None:
         return Located({})
     located = Located(None)
@@ -79,6 +94,69 @@ def load_yaml(text: str, display: str) -> Located:
     if problems:
         raise PingyiError(problems)
     return located
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, composing under :data:`MAX_DEPTH` and :data:`ALIAS_BUDGET`.
+
+    Each composed node's size (nodes under it, aliases expanded) and height are kept, so
+    an alias is charged what it will expand to when it is met, in linear time, and is
+    refused at its own line before anything is built from it.
+    """
+
+    def __init__(self, text: str, display: str) -> None:
+        super().__init__(text)
+        self.display = display
+        self.depth = 0
+        self.expanded = 0
+        self.sizes: dict[int, tuple[int, int]] = {}  # id(node) -> (size, height)
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        event: yaml.Event = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, yaml.AliasEvent):
+            self._charge_alias(event)
+            return super().compose_node(parent, index)
+        if self.depth + 1 > MAX_DEPTH:
+            self._refuse(event, "yaml_depth", f"nested deeper than {MAX_DEPTH} levels")
+        self.depth += 1
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+        if node is None:
+            return None
+        children = [self.sizes[id(child)] for child in _children(node)]
+        self.sizes[id(node)] = (1 + sum(s for s, _ in children), 1 + max((h for _, h in children), default=0))
+        return node
+
+    def _charge_alias(self, event: yaml.AliasEvent) -> None:
+        target = self.anchors.get(event.anchor)
+        if target is None:
+            return  # PyYAML reports the undefined alias
+        if id(target) not in self.sizes:
+            self._refuse(event, "yaml_alias", f"alias *{event.anchor} is inside its own anchor")
+        size, height = self.sizes[id(target)]
+        if self.depth + height > MAX_DEPTH:
+            self._refuse(event, "yaml_depth", f"alias *{event.anchor} nests deeper than {MAX_DEPTH} levels")
+        self.expanded += size
+        if self.expanded > ALIAS_BUDGET:
+            self._refuse(
+                event,
+                "yaml_alias",
+                f"aliases expand to more than {ALIAS_BUDGET} values (write the values out)",
+            )
+
+    def _refuse(self, event: yaml.Event, code: str, message: str) -> NoReturn:
+        line = event.start_mark.line + 1 if event.start_mark else None
+        raise PingyiError([Problem(self.display, line, "", code, message)])
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
 
 
 def _build(

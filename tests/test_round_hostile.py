@@ -1,0 +1,106 @@
+"""Hostile round files (issue 10): alias bombs, deep nesting, foreign tags, control
+characters, numbers YAML reads oddly, impossible awards, side files that are not units.
+
+Each must end as located problems ``(file, line, field, code)`` and exit 2, never a
+traceback, a hang or gigabytes of memory.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import time
+
+import pytest
+from click.testing import CliRunner
+
+from pingyi.cli.main import cli
+from pingyi.errors import PingyiError
+from pingyi.round.load import load_round
+
+from .test_round_errors import GOOD
+
+NEXT = GOOD.count("\n") + 1  # the first line after GOOD
+
+
+def _problems(path: pathlib.Path) -> list[tuple[str, int | None, str, str]]:
+    with pytest.raises(PingyiError) as info:
+        load_round(path)
+    return [(os.path.basename(p.file), p.line, p.field, p.code) for p in info.value.problems]
+
+
+def _one_line_exit_2(args: list[str]) -> str:
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+# --- a) aliases --------------------------------------------------------------------------
+
+
+def _bomb(levels: int) -> str:
+    """The billion laughs: each level lists the one before nine times."""
+    lines = ['x0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for level in range(1, levels):
+        lines.append(f"x{level}: &a{level} [" + ", ".join([f"*a{level - 1}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("levels", [5, 9])
+def test_alias_bomb_is_refused_before_it_grows(write, levels):
+    # Expansions: x1 adds 90 nodes, x2 819, x3 7,380; x4's first alias passes 10,000.
+    path = write("round.yaml", GOOD + _bomb(levels))
+    start = time.perf_counter()
+    assert _problems(path) == [("round.yaml", NEXT + 4, "", "yaml_alias")]
+    assert time.perf_counter() - start < 0.5
+
+
+def test_alias_bomb_cli_is_one_line(write):
+    path = write("round.yaml", GOOD + _bomb(9))
+    line = _one_line_exit_2(["check", str(path)])
+    assert line.endswith("[yaml_alias]")
+    assert f"round.yaml:{NEXT + 4}:" in line
+
+
+def test_alias_that_contains_itself_is_refused(write):
+    path = write("round.yaml", GOOD + "veto: &v [a, *v]\n")
+    assert _problems(path) == [("round.yaml", NEXT, "", "yaml_alias")]
+
+
+def test_small_aliases_still_work(write):
+    text = GOOD + "forms:\n  表一: &all [a, b, c]\n  表二: *all\nballots: {form: form}\n"
+    r = load_round(write("round.yaml", text))
+    assert r.forms == {"表一": ["a", "b", "c"], "表二": ["a", "b", "c"]}
+
+
+# --- b) depth ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "nested",
+    ["[" * 500 + "]" * 500, "{a: " * 500 + "1" + "}" * 500, "[" * 51 + "]" * 51],
+    ids=["list-500", "mapping-500", "list-51"],
+)
+def test_deep_nesting_is_refused(write, nested):
+    path = write("round.yaml", GOOD + "veto: " + nested + "\n")
+    assert _problems(path) == [("round.yaml", NEXT, "", "yaml_depth")]
+
+
+def test_nesting_to_the_limit_is_not_a_depth_error(write):
+    path = write("round.yaml", GOOD + "veto: " + "[" * 49 + "]" * 49 + "\n")
+    assert [code for *_, code in _problems(path)] == ["wrong_type"]
+
+
+def test_depth_through_aliases_is_refused(write):
+    deep = "[" * 40 + "]" * 40
+    text = GOOD + f"x: &d {deep}\nveto: " + "[" * 40 + "*d" + "]" * 40 + "\n"
+    got = _problems(write("round.yaml", text))
+    assert [(file, line, code) for file, line, _, code in got] == [("round.yaml", NEXT + 1, "yaml_depth")]
+
+
+def test_deep_nesting_cli_is_one_line(write):
+    path = write("round.yaml", GOOD + "veto: " + "[" * 5000 + "]" * 5000 + "\n")
+    assert _one_line_exit_2(["check", str(path)]).endswith("[yaml_depth]")
