@@ -104,3 +104,38 @@ def test_depth_through_aliases_is_refused(write):
 def test_deep_nesting_cli_is_one_line(write):
     path = write("round.yaml", GOOD + "veto: " + "[" * 5000 + "]" * 5000 + "\n")
     assert _one_line_exit_2(["check", str(path)]).endswith("[yaml_depth]")
+
+
+# --- c) tags -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "!!python/name:os.system",
+        '!!python/object/apply:os.system ["echo hi"]',
+        "!!python/object:pingyi.round.models.Unit {id: a}",
+        "!custom text",
+        "!!binary aGk=",
+        "!!set {a: null}",
+        "!!omap [a: 1]",
+    ],
+)
+def test_foreign_tags_are_refused(write, value):
+    path = write("round.yaml", GOOD + f"date: {value}\n")
+    assert _problems(path) == [("round.yaml", NEXT, "date", "yaml_tag")]
+
+
+def test_tag_on_a_key_is_refused(write):
+    path = write("round.yaml", GOOD + "!!python/name:os.system : 1\n")
+    assert _problems(path) == [("round.yaml", NEXT, "", "yaml_tag")]
+
+
+def test_standard_tags_are_fine(write):
+    r = load_round(write("round.yaml", GOOD + 'date: !!str 2024\ntitle: !!str "评议"\n'))
+    assert (r.date, r.title) == ("2024", "评议")
+
+
+def test_a_date_stays_text(write):
+    r = load_round(write("round.yaml", GOOD + "date: 2007-05-01\n"))
+    assert r.date == "2007-05-01"

@@ -68,12 +68,23 @@ MAX_DEPTH = 50
 #: "billion laughs" (nine aliases of nine aliases …) is refused before it grows.
 ALIAS_BUDGET = 10_000
 
+_CORE = "tag:yaml.org,2002:"
+#: Tags a round file may carry, explicit or resolved: text, numbers, yes/no, null, dates
+#: (kept as text), ``=`` and ``<<`` (kept as text), lists and mappings. Anything else,
+#: ``!!python/…`` above all, is refused: the file is data, never objects.
+_SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp", "value", "merge")}
+_COLLECTION_TAGS: dict[type[yaml.Node], str] = {
+    yaml.SequenceNode: _CORE + "seq",
+    yaml.MappingNode: _CORE + "map",
+}
+_AS_TEXT = {_CORE + t for t in ("str", "timestamp", "value", "merge")}
+
 
 def load_yaml(text: str, display: str) -> Located:
     """Parse one YAML document, keeping the line of every key and list item.
 
-    Composition is bounded (nesting, alias expansion), so no file can exhaust memory or
-    the stack.
+    Composition is bounded (nesting, alias expansion) and only plain data tags are
+    built, so no file can run code or exhaust memory or the stack.
     """
     loader = _BoundedLoader(text, display)
     try:
@@ -167,15 +178,24 @@ def _build(
     problems: list[Problem],
     scalars: yaml.SafeLoader,
 ) -> Any:
+    if not _tag_allowed(node):
+        problems.append(_tag_problem(node, path, display))
+        return None
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = scalars.construct_object(key_node, deep=True)
             line = key_node.start_mark.line + 1
-            if isinstance(key, (dict, list)):
+            if not isinstance(key_node, yaml.ScalarNode):
                 problems.append(
                     Problem(display, line, format_path(path), "yaml_syntax", "a key must be a plain value")
                 )
+                continue
+            if not _tag_allowed(key_node):
+                problems.append(_tag_problem(key_node, path, display))
+                continue
+            reported = len(problems)
+            key = _scalar(key_node, path, display, problems, scalars)
+            if len(problems) > reported:
                 continue
             if key in result:
                 first = out.where[path + (key,)][1]
@@ -198,7 +218,45 @@ def _build(
             out.where[path + (index,)] = (display, item.start_mark.line + 1)
             items.append(_build(item, path + (index,), display, out, problems, scalars))
         return items
-    return scalars.construct_object(node, deep=True)
+    return _scalar(node, path, display, problems, scalars)
+
+
+def _scalar(
+    node: yaml.Node, path: Path_, display: str, problems: list[Problem], scalars: yaml.SafeLoader
+) -> Any:
+    """A scalar's value; dates, ``=`` and ``<<`` stay the text written."""
+    text: str = node.value
+    kind = node.tag.removeprefix(_CORE)
+    if node.tag in _AS_TEXT:
+        value: Any = text
+    else:
+        try:
+            value = scalars.construct_object(node, deep=True)
+        except (ValueError, KeyError, yaml.YAMLError):
+            line = node.start_mark.line + 1
+            message = f"cannot read {text!r} as {kind} (expected a plain value)"
+            problems.append(Problem(display, line, format_path(path), "bad_value", message))
+            return None
+    return value
+
+
+def _tag_allowed(node: yaml.Node) -> bool:
+    if isinstance(node, yaml.ScalarNode):
+        return node.tag in _SCALAR_TAGS
+    return bool(node.tag == _COLLECTION_TAGS.get(type(node)))
+
+
+def _tag_problem(node: yaml.Node, path: Path_, display: str) -> Problem:
+    tag = str(node.tag)
+    shown = "!!" + tag.removeprefix(_CORE) if tag.startswith(_CORE) else tag
+    return Problem(
+        display,
+        node.start_mark.line + 1,
+        format_path(path),
+        "yaml_tag",
+        f"tag {shown!r} is not allowed (a round file holds text, numbers, yes/no, "
+        "lists and mappings, without tags)",
+    )
 
 
 def merge(base: Located, overlay: Located) -> Located:
