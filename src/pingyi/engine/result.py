@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from pingyi.engine.grades import Grade
 from pingyi.engine.opinions import Opinion
 from pingyi.engine.score import UnitScore
 from pingyi.errors import Problem
@@ -27,6 +28,7 @@ class UnitResult:
     flags: set[str] = field(default_factory=set)
     reasons: dict[str, str] = field(default_factory=dict)
     movement: Movement | None = None
+    grades: dict[str, Grade] = field(default_factory=dict)  # grading id -> grade and why
 
     @property
     def id(self) -> str:
@@ -60,6 +62,7 @@ class CategoryResult:
     category: Category
     units: list[UnitResult]  # rank order; unranked units (no valid mark) last
     winners: list[str] = field(default_factory=list)
+    winners_allowed: int = 0  # the number of winners, a share of the category made units
     winners_tie_at_cutoff: bool = False
     last_place: list[str] = field(default_factory=list)
     rectification: list[str] = field(default_factory=list)

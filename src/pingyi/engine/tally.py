@@ -13,6 +13,7 @@ import numpy as np
 from pingyi.ballots.count import BallotCounts
 from pingyi.engine import awards, movement
 from pingyi.engine.composite import Adjustments, composite_score
+from pingyi.engine.grades import Facts, grade
 from pingyi.engine.movement import PreviousRound
 from pingyi.engine.opinions import Opinion
 from pingyi.engine.rank import Key, competition_ranks, rank_key
@@ -33,6 +34,7 @@ def tally(
     scorer = Scorer(r, counts.codes)
     scores = [scorer.unit(counts.counts[i]) for i in range(len(r.units))]
     units = _unit_results(r, scores, adjustments or {})
+    _grade(r, counts, units)
     awards.mark_veto(r, units)
     categories = [_category(r, counts, scorer, units, c.id) for c in r.categories]
     result = TallyResult(
@@ -56,6 +58,27 @@ def tally(
         if u.score is None
     )
     return result
+
+
+def _grade(r: Round, counts: BallotCounts, units: list[UnitResult]) -> None:
+    """Each unit's grade under each of the round's gradings (SPEC "Grades and verdicts")."""
+    if not r.grades:
+        return
+    issued = [s.issued for s in r.strata if s.issued is not None]
+    bases = {"members": r.members, "issued": sum(issued) if issued else None}
+    labels = {o.code: o.label for o in r.scale.options} | {"blank": r.scale.blank.label}
+    for unit in units:
+        marks = dict(zip(counts.codes.names, unit.tallied.counts, strict=True))
+        facts = Facts(
+            marks,
+            unit.tallied.valid,
+            sum(marks.values()),
+            unit.score,
+            unit.tallied.satisfaction_rate,
+            unit.score if unit.components is not None else None,
+        )
+        for grading in r.grades:
+            unit.grades[grading.id] = grade(grading, facts, bases, labels, r.scoring.precision)
 
 
 def _unit_results(r: Round, scores: list[UnitScore], adjustments: Adjustments) -> list[UnitResult]:

@@ -197,7 +197,7 @@ def category_document(numbers: Shown, c: CategoryResult) -> dict[str, Any]:
         "id": c.category.id,
         "name": c.category.name,
         "ranked": c.category.ranked,
-        "winners_allowed": c.category.winners,
+        "winners_allowed": c.winners_allowed,
         "winners": c.winners,
         "winners_tie_at_cutoff": c.winners_tie_at_cutoff,
         "last_place": c.last_place,

@@ -21,7 +21,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from pingyi.round.models import Exact, Id, Section
+from pingyi.round.fields import Exact, Id, Section
 
 Base = Literal["members", "issued", "read", "valid"]
 Measure = Literal["score", "satisfaction_rate", "composite"]

@@ -11,65 +11,22 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Literal
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
-    PlainSerializer,
-    PlainValidator,
     PrivateAttr,
     field_validator,
     model_validator,
 )
 
-_DECIMAL = re.compile(r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*(%?)\s*$")
-_RATIO = re.compile(r"^\s*[-+]?\d+\s*/\s*\d+\s*$")
+from pingyi.round.fields import Count, Exact, Id, Section, fraction_text, to_fraction
+from pingyi.round.grading import GradeRequirement, Grading, MeasureRequirement
 
+__all__ = ["Count", "Exact", "Grading", "Id", "Section", "fraction_text", "to_fraction"]
 
-def to_fraction(value: Any) -> Fraction:
-    """Read an exact number: ``2``, ``0.8`` (exactly 4/5), ``"2/3"``, ``"90%"``.
-
-    A YAML float is read back through its shortest decimal text (``repr``), which is the
-    text the user wrote, so no binary rounding leaks into a threshold.
-    """
-    if isinstance(value, bool):
-        raise ValueError("expected a number, got a yes/no value")
-    if isinstance(value, int):
-        return Fraction(value)
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise ValueError("expected a finite number")
-        return Fraction(repr(value))
-    if isinstance(value, Fraction):
-        return value
-    if isinstance(value, str):
-        match = _DECIMAL.match(value)
-        if match:
-            number = Fraction(value.strip().rstrip("%").strip())
-            return number / 100 if match.group(3) else number
-        if _RATIO.match(value):
-            num, den = value.split("/")
-            if int(den) == 0:
-                raise ValueError("division by zero")
-            return Fraction(int(num), int(den))
-    raise ValueError(f"expected a number like 2, 0.8, 2/3 or 90% (got {value!r})")
-
-
-def fraction_text(value: Fraction) -> str:
-    """A fraction as the shortest exact text: ``2``, ``4/5``."""
-    return str(value)
-
-
-Exact = Annotated[Fraction, PlainValidator(to_fraction), PlainSerializer(fraction_text)]
-Id = Annotated[str, Field(min_length=1, pattern=r"^\S(.*\S)?$")]
-
-
-class Section(BaseModel):
-    """Base of every round-file section: unknown keys are errors, values are frozen."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+#: How a share of a category becomes a number of units (30 % of 7 units: 2, 2 or 3).
+ShareRounding = Literal["down", "half_up", "up"]
 
 
 # --- scale -------------------------------------------------------------------------------
@@ -151,18 +108,28 @@ class Satisfaction(Section):
     denominator: Literal["valid", "options"] = "valid"
     overall: Literal["pooled", "mean_of_units"] = "pooled"
     precision: int = Field(2, ge=0, le=10)
+    shares_rounding: Literal["half_up", "truncate", "largest_remainder"] = "half_up"
 
 
 class Rectification(Section):
     """重点整改单位: rate below a threshold, apart from last-place units (seed 002)."""
 
-    below: Exact
+    below: Exact | None = None
+    grade: dict[str, str] | None = Field(None, min_length=1, max_length=1)
     measure: Literal["satisfaction_rate", "score"] = "satisfaction_rate"
     excluding: list[Literal["last_place", "winner"]] = ["last_place"]
 
+    @model_validator(mode="after")
+    def _below_or_grade(self) -> Rectification:
+        if (self.below is None) == (self.grade is None):
+            raise ValueError("rectification needs one of below (a line) or grade ({grading: grade})")
+        return self
+
 
 class Awards(Section):
-    last_place: int = Field(1, ge=0)
+    last_place: Count = 1
+    last_place_rounding: ShareRounding = "down"
+    last_place_among: MeasureRequirement | None = None
     rectification: Rectification | None = None
     veto_blocks: list[Literal["winner", "bonus"]] = ["winner"]
 
@@ -172,6 +139,17 @@ class Sheets(Section):
 
     invalid_if_all_blank: bool = True
     invalid_if_invalid_marks_over: Exact | None = None
+    max_share: dict[str, Exact] | None = Field(
+        None, description="option code -> the most of a sheet's rated units it may get (比例制)"
+    )
+
+    @field_validator("max_share")
+    @classmethod
+    def _caps(cls, caps: dict[str, Fraction] | None) -> dict[str, Fraction] | None:
+        for code, share in (caps or {}).items():
+            if not 0 <= share <= 1:
+                raise ValueError(f"max_share.{code}: expected a share between 0 and 1 (e.g. 1/3)")
+        return caps
 
     @field_validator("invalid_if_invalid_marks_over")
     @classmethod
@@ -189,9 +167,12 @@ class Category(Section):
 
     id: Id
     name: str
-    winners: int = Field(0, ge=0)
+    winners: Count = 0
+    winners_rounding: ShareRounding = "down"
+    winners_require: GradeRequirement | MeasureRequirement | None = None
     ranked: bool = True
-    last_place: int | None = Field(None, ge=0)
+    last_place: Count | None = None
+    last_place_among: MeasureRequirement | None = None
 
 
 class Stratum(Section):
@@ -338,6 +319,8 @@ class Round(Section):
     movement: Movement | None = None
     escalation: Escalation | None = None
     opinions: Opinions | None = None
+    members: int | None = Field(None, ge=1, description="the body's full membership (全体组成人员)")
+    grades: list[Grading] = []
     ballots: Ballots = Ballots()
 
     _base_dir: Path = PrivateAttr(default_factory=Path)
@@ -356,8 +339,15 @@ class Round(Section):
     def category(self, category_id: str) -> Category | None:
         return next((c for c in self.categories if c.id == category_id), None)
 
-    def last_place_of(self, category: Category) -> int:
+    def last_place_of(self, category: Category) -> int | Fraction:
+        """The category's last places: a number of units, or a share of its ranked units."""
         return self.awards.last_place if category.last_place is None else category.last_place
+
+    def last_place_among_of(self, category: Category) -> MeasureRequirement | None:
+        return category.last_place_among or self.awards.last_place_among
+
+    def grading(self, grading_id: str) -> Grading | None:
+        return next((g for g in self.grades if g.id == grading_id), None)
 
 
 #: Keys any round or scheme file may hold besides the Round fields.
