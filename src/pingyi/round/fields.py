@@ -12,6 +12,7 @@ from fractions import Fraction
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator
+from pydantic_core import PydanticCustomError
 
 _DECIMAL = re.compile(r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*(%?)\s*$")
 _RATIO = re.compile(r"^\s*[-+]?\d+\s*/\s*\d+\s*$")
@@ -75,7 +76,14 @@ def to_count(value: Any) -> int | Fraction:
         return value
     if isinstance(value, str) and value.strip().isdigit():
         return int(value)
-    share = to_fraction(value)
+    try:
+        share = to_fraction(value)
+    except ValueError:
+        raise PydanticCustomError(
+            "count_type",
+            "expected a number of units like 5 or a share like 30% (got {value!r})",
+            {"value": value},
+        ) from None
     if not 0 <= share <= 1:
         raise ValueError("a share of a category is between 0 and 100%")
     return share
