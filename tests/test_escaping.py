@@ -8,9 +8,11 @@ and the ballot file's name start with formula characters or carry control charac
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import re
+from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
@@ -18,7 +20,11 @@ from openpyxl import load_workbook
 
 from pingyi.cli.main import cli
 from pingyi.cli.output import emit, print_table
+from pingyi.cli.problems import report_notices
+from pingyi.errors import Problem
 from pingyi.report.escaping import csv_text, csv_untext, terminal_text, xlsx_text
+from pingyi.report.feedback import feedback_books
+from pingyi.report.workbook import report_book, report_workbook
 from pingyi.results.build import build
 from pingyi.results.tables import rejects_csv, scores_csv, strata_csv
 
@@ -33,7 +39,7 @@ units:
   - {id: b, name: "@SUM(A1)", category: "=c"}
   - {id: c, name: "+1", category: "=c"}
   - {id: d, name: "\t制表局", category: "=c"}
-  - {id: e, name: "\r回车局", category: "=c"}
+  - {id: e, name: 回车局, category: "=c"}
 """
 HOSTILE_BALLOTS = "sheet,stratum,-1+2,b,c,d,e\n=1+1,+s,A,B,C,A,B\n2,+s,B,C,A,A,A\n@3,+s,,,,,\n"
 NAMES = {
@@ -53,6 +59,15 @@ def hostile(tmp_path_factory):
     return build(str(folder / "round.yaml"), [(folder / "b.csv", "-b.csv")])
 
 
+@pytest.fixture(scope="module")
+def hostile_document(hostile):
+    """The hostile round's results with a CR leading a name (round files refuse control
+    characters, but results.json from elsewhere, or an older pingyi, may hold them)."""
+    document = json.loads(hostile.files["results.json"])
+    next(u for u in document["units"] if u["id"] == "e")["name"] = NAMES["e"]
+    return document
+
+
 def _rows(data: bytes | str) -> list[list[str]]:
     text = data.decode("utf-8") if isinstance(data, bytes) else data
     return list(csv.reader(io.StringIO(text, newline="")))
@@ -61,8 +76,8 @@ def _rows(data: bytes | str) -> list[list[str]]:
 # --- CSV: no live formulas (OWASP: prefix ' to text starting with = + - @ TAB CR) ----------
 
 
-def test_scores_csv_escapes_text_from_inputs(hostile):
-    rows = _rows(scores_csv(hostile.document))
+def test_scores_csv_escapes_text_from_inputs(hostile_document):
+    rows = _rows(scores_csv(hostile_document))
     header, body = rows[0], rows[1:]
     assert len(body) == 5  # a CR inside a name does not split its row
     got = {r[header.index("name")]: (r[header.index("category")], r[header.index("unit")]) for r in body}
@@ -102,7 +117,7 @@ def test_numbers_are_never_escaped(hostile):
 
 def test_results_json_keeps_the_raw_text(hostile):
     document = json.loads(hostile.files["results.json"])
-    assert {u["id"]: u["name"] for u in document["units"]} == NAMES
+    assert {u["id"]: u["name"] for u in document["units"]} == {**NAMES, "e": "回车局"}
     assert document["categories"][0]["id"] == "=c"
 
 
@@ -212,29 +227,49 @@ def test_error_messages_show_hostile_text_escaped(terminal_results):
 
 # --- xlsx: characters XML cannot hold are shown, reported, and never kill the writer -------
 
-XLSX_ROUND = r"""
+XLSX_ROUND = """
 round: xlsx
-title: "评议\e活动"
+title: 评议〔E〕活动
 extends: qianren-2-1-0
-categories: [{id: c, name: "类\e别", winners: 1}]
+categories: [{id: c, name: 类〔E〕别, winners: 1}]
 strata: [{id: s, name: 群众}]
 units:
-  - {id: a, name: "市委办\x1a", category: c}
-  - {id: b, name: "\e[31m乙局", category: c}
+  - {id: a, name: 市委办〔Z〕, category: c}
+  - {id: b, name: "〔E〕[31m乙局", category: c}
 opinions:
   file: opinions.csv
   classes: {服务态度: [态度]}
 """
-XLSX_OPINIONS = "sheet,stratum,unit,text\n1,s,a,态度\x0b好\n2,s,b,很好\n"
+XLSX_OPINIONS = "sheet,stratum,unit,text\n1,s,a,态度〔V〕好\n2,s,b,很好\n"
+#: Round files refuse control characters; the results carry them in place of these marks
+#: (an ESC, a DOS Ctrl-Z, a vertical tab), as results.json or rejects from elsewhere may.
+CONTROLS = {"〔E〕": "\x1b", "〔Z〕": "\x1a", "〔V〕": "\x0b"}
+
+
+def _controlled(text: str) -> str:
+    for mark, char in CONTROLS.items():
+        text = text.replace(mark, char)
+    return text
 
 
 @pytest.fixture(scope="module")
 def xlsx_round(tmp_path_factory):
+    """The document, rejects and report.xlsx of a round whose title, category, names,
+    an opinion and a sheet id hold control characters."""
     folder = tmp_path_factory.mktemp("xlsx")
     (folder / "round.yaml").write_text(XLSX_ROUND, encoding="utf-8")
     (folder / "opinions.csv").write_text(XLSX_OPINIONS, encoding="utf-8")
-    (folder / "b.csv").write_text("sheet,stratum,a,b\n1,s,A,B\n2,s,B,C\n3\x1a,s,,\n", encoding="utf-8")
-    return build(str(folder / "round.yaml"), [(folder / "b.csv", "b.csv")])
+    (folder / "b.csv").write_text("sheet,stratum,a,b\n1,s,A,B\n2,s,B,C\n3〔Z〕,s,,\n", encoding="utf-8")
+    outcome = build(str(folder / "round.yaml"), [(folder / "b.csv", "b.csv")])
+    text = outcome.files["results.json"].decode("utf-8")
+    for mark, char in CONTROLS.items():
+        text = text.replace(mark, json.dumps(char)[1:-1])
+    document = json.loads(text)
+    rejects = [dataclasses.replace(j, sheet=_controlled(j.sheet)) for j in outcome.ballots.rejects]
+    files = {**outcome.files, "results.json": text.encode("utf-8")}
+    return SimpleNamespace(
+        document=document, rejects=rejects, files=files, report=report_book(document, rejects)
+    )
 
 
 def _values(sheet) -> list:
@@ -267,7 +302,7 @@ REPORT_NOTES = [
 def test_report_workbook_with_control_characters_is_written_and_says_so(xlsx_round):
     """A Ctrl-Z after a name, ESC in a name and a title, a vertical tab in an opinion and
     Ctrl-Z in a sheet id: each written as \\x1a …, and the summary sheet lists them."""
-    book = load_workbook(io.BytesIO(xlsx_round.files["report.xlsx"]))
+    book = load_workbook(io.BytesIO(xlsx_round.report.data))
     assert book.sheetnames[1] == "类_x1b别"  # a sheet name takes no backslash
     category = book["类_x1b别"]
     assert [category.cell(row=r, column=2).value for r in (2, 3)] == ["市委办\\x1a", "\\x1b[31m乙局"]
@@ -284,18 +319,13 @@ def test_report_workbook_with_control_characters_is_written_and_says_so(xlsx_rou
 
 
 def test_report_book_gives_the_notes_to_the_caller(xlsx_round):
-    from pingyi.report.workbook import report_book
-
-    book = report_book(xlsx_round.document, xlsx_round.ballots.rejects, "zh")
-    assert book.notes == REPORT_NOTES
-    assert book.data == xlsx_round.files["report.xlsx"]
-    english = report_book(xlsx_round.document, xlsx_round.ballots.rejects, "en")
+    assert xlsx_round.report.notes == REPORT_NOTES
+    assert report_workbook(xlsx_round.document, xlsx_round.rejects) == xlsx_round.report.data
+    english = report_book(xlsx_round.document, xlsx_round.rejects, "en")
     assert english.notes[0] == "评议\\x1b活动: Summary!A1"
 
 
 def test_a_clean_workbook_has_no_notes(hostile):
-    from pingyi.report.workbook import report_book
-
     book = report_book(hostile.document, hostile.ballots.rejects, "zh")
     assert book.notes == []
     column = [c.value for c in load_workbook(io.BytesIO(book.data))["汇总"]["A"]]
@@ -303,8 +333,6 @@ def test_a_clean_workbook_has_no_notes(hostile):
 
 
 def test_feedback_workbook_with_control_characters(xlsx_round):
-    from pingyi.report.feedback import feedback_books
-
     books = feedback_books(xlsx_round.document, ["a"], "zh")
     assert list(books) == ["市委办_.xlsx"]
     book = books["市委办_.xlsx"]
@@ -337,15 +365,12 @@ def test_feedback_command_warns_about_replaced_text(xlsx_round, tmp_path):
     assert len(lines) == 8  # 4 texts in each workbook
 
 
-def test_warnings_show_hostile_text_escaped(tmp_path):
-    """A failed quota is a warning printed by the notices path; its label comes from the
-    round file. (click drops CSI sequences when stderr is not a terminal, as here, but not
-    on a terminal: so the test looks for the escaped form.)"""
-    (tmp_path / "round.yaml").write_text(
-        TERMINAL_ROUND + """quotas: [{strata: [s], min_count: 5, label: "\\e[2J配额"}]\n""", encoding="utf-8"
+def test_warnings_show_hostile_text_escaped(capsys):
+    """Warnings and failed checks (cli/problems.py) carry text from inputs, such as a
+    quota label. (click drops CSI sequences when stderr is not a terminal, as here, but
+    not on a terminal: so the test looks for the escaped form.)"""
+    label = "\x1b]52;c;ZXZpbA==\x07\x1b[2J配额"
+    report_notices([Problem("r.yaml", 3, "quotas[0]", "quota_missed", f"quota missed: {label}", "failure")])
+    assert capsys.readouterr().err == (
+        "warning: r.yaml:3: quotas[0]: quota missed: \\x1b]52;c;ZXZpbA==\\x07\\x1b[2J配额 [quota_missed]\n"
     )
-    (tmp_path / "b.csv").write_text("sheet,stratum,a,b,d,e\n1,s,A,B,C,A\n", encoding="utf-8")
-    done = CliRunner().invoke(cli, ["check", str(tmp_path / "round.yaml"), str(tmp_path / "b.csv"), "-q"])
-    warnings = [line for line in done.stderr.splitlines() if line.startswith("warning:")]
-    assert warnings and all("\x1b" not in line for line in warnings)
-    assert any("\\x1b[2J配额" in line for line in warnings)
