@@ -139,3 +139,43 @@ def test_standard_tags_are_fine(write):
 def test_a_date_stays_text(write):
     r = load_round(write("round.yaml", GOOD + "date: 2007-05-01\n"))
     assert r.date == "2007-05-01"
+
+
+# --- d) control characters ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("char", ["\x1b", "\x00", "\x0b", "\x1a", "\x7f", "\x9b"])
+def test_raw_control_character_is_located(write, char):
+    path = write("round.yaml", GOOD + f"title: 评议{char}活动\n")
+    assert _problems(path) == [("round.yaml", NEXT, "", "control_character")]
+
+
+@pytest.mark.parametrize("char", ["\x1b", "\x00", "\x0b", "\x1a"])
+def test_raw_control_character_cli_is_one_line(write, char):
+    path = write("round.yaml", GOOD + f"title: 评议{char}活动\n")
+    assert _one_line_exit_2(["check", str(path)]).endswith("[control_character]")
+
+
+@pytest.mark.parametrize("escaped", [r"\x1b[31m", r"\e", r"\0", r"\v", r"\r", r"\u202e", r"\x9b", r"\x85"])
+def test_escaped_control_character_in_a_value_is_located(write, escaped):
+    path = write("round.yaml", GOOD + f'title: "评议{escaped}活动"\n')
+    assert _problems(path) == [("round.yaml", NEXT, "title", "control_character")]
+
+
+def test_escaped_control_character_in_a_unit_name_and_key(write):
+    text = GOOD + '  - {id: d, name: "丁\\e[2J", category: local}\n"ve\\x1bto": []\n'
+    assert _problems(write("round.yaml", text)) == [
+        ("round.yaml", NEXT, "units[3].name", "control_character"),
+        ("round.yaml", NEXT + 1, "", "control_character"),
+    ]
+
+
+def test_control_character_in_units_file_is_located(write):
+    write("units.csv", "id,name,category\na,甲,local\nb,乙\x1b[31m,local\n")
+    path = write("round.yaml", GOOD.split("units:")[0] + "units: units.csv\n")
+    assert _problems(path) == [("units.csv", 3, "units[1].name", "control_character")]
+
+
+def test_tabs_and_line_breaks_in_a_title_are_fine(write):
+    r = load_round(write("round.yaml", GOOD + 'title: "评议\\t活动"\ndate: |\n  2024\n  年\n'))
+    assert (r.title, r.date) == ("评议\t活动", "2024\n年\n")

@@ -23,7 +23,7 @@ from pingyi.round import schemes
 from pingyi.round.checks import cross_check
 from pingyi.round.models import ANY_FILE_KEYS, Round
 from pingyi.round.tablefile import read_rows
-from pingyi.round.yamlfile import Located, Path_, format_path, load_yaml, merge, read_text
+from pingyi.round.yamlfile import Located, Path_, control_problem, format_path, load_yaml, merge, read_text
 
 
 def load_round(path: str | os.PathLike[str]) -> Round:
@@ -32,8 +32,7 @@ def load_round(path: str | os.PathLike[str]) -> Round:
     display = str(path)
     files: list[Path] = []
     doc = _load_document(path, display, "round", [], files)
-    _expand_units_file(doc, path.parent, files)
-    problems: list[Problem] = []
+    problems = _expand_units_file(doc, path.parent, files)
     values = _validate_sections(doc, display, problems)
     problems.extend(cross_check(values, doc, display, path.parent))
     if problems:
@@ -162,11 +161,13 @@ def _kind(value: Any) -> str:
 # --- units file --------------------------------------------------------------------------
 
 
-def _expand_units_file(doc: Located, base_dir: Path, files: list[Path]) -> None:
-    """``units: units.csv`` becomes the list of units, each with its CSV line."""
+def _expand_units_file(doc: Located, base_dir: Path, files: list[Path]) -> list[Problem]:
+    """``units: units.csv`` becomes the list of units, each with its CSV line; the
+    problems returned are texts of the file a YAML value could not hold (control
+    characters)."""
     units = doc.data.get("units")
     if not isinstance(units, str):
-        return
+        return []
     path = base_dir / units
     display = str(path)
     rows = read_rows(path, display, ("id", "name", "category"))
@@ -176,6 +177,15 @@ def _expand_units_file(doc: Located, base_dir: Path, files: list[Path]) -> None:
         doc.where[("units", index)] = (display, line)
         for key in ("id", "name", "category"):
             doc.where[("units", index, key)] = (display, line)
+    problems = []
+    for index, (line, row) in enumerate(rows):
+        for key in ("id", "name", "category"):
+            wrong = control_problem(row[key])
+            if wrong:
+                problems.append(
+                    Problem(display, line, format_path(("units", index, key)), "control_character", wrong)
+                )
+    return problems
 
 
 # --- validation --------------------------------------------------------------------------

@@ -8,6 +8,7 @@ that errors found much later, by pydantic or by cross-checks, still point at a l
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
@@ -78,15 +79,36 @@ _COLLECTION_TAGS: dict[type[yaml.Node], str] = {
     yaml.MappingNode: _CORE + "map",
 }
 _AS_TEXT = {_CORE + t for t in ("str", "timestamp", "value", "merge")}
+#: Control characters (C0 but tab and line feed, DEL, C1) and bidirectional overrides:
+#: round texts reach terminals, CSV files and workbooks, where these rewrite the screen
+#: or reorder what a reader sees.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def control_problem(text: str) -> str | None:
+    """What is wrong with ``text`` if it holds a control character, else ``None``."""
+    found = CONTROL.search(text)
+    if found is None:
+        return None
+    return (
+        f"contains the control character U+{ord(found.group()):04X} "
+        "(remove it: names and titles reach terminals and spreadsheets)"
+    )
 
 
 def load_yaml(text: str, display: str) -> Located:
     """Parse one YAML document, keeping the line of every key and list item.
 
     Composition is bounded (nesting, alias expansion) and only plain data tags are
-    built, so no file can run code or exhaust memory or the stack.
+    built, so no file can run code, exhaust memory or the stack, or slip a control
+    character into a name.
     """
-    loader = _BoundedLoader(text, display)
+    try:
+        loader = _BoundedLoader(text, display)
+    except yaml.reader.ReaderError as exc:
+        where = text.count("\n", 0, exc.position) + 1
+        message = f"control character U+{exc.character:04X} is not allowed in a round file (remove it)"
+        raise PingyiError([Problem(display, where, "", "control_character", message)]) from None
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
@@ -237,6 +259,11 @@ def _scalar(
             message = f"cannot read {text!r} as {kind} (expected a plain value)"
             problems.append(Problem(display, line, format_path(path), "bad_value", message))
             return None
+    if isinstance(value, str):
+        wrong = control_problem(value)
+        if wrong:
+            line = node.start_mark.line + 1
+            problems.append(Problem(display, line, format_path(path), "control_character", wrong))
     return value
 
 
