@@ -19,8 +19,9 @@ from pingyi.ballots.quotas import quota_status
 from pingyi.engine.opinions import Opinion, class_order
 from pingyi.engine.result import CategoryResult, TallyResult, UnitResult
 from pingyi.engine.score import Tallied
+from pingyi.engine.shares import exact_shares, shown_shares
 from pingyi.errors import Problem
-from pingyi.numbers import Shown, plain
+from pingyi.numbers import Shown, plain, show
 from pingyi.report.rules import describe_rules
 from pingyi.results.format import FORMAT_VERSION
 from pingyi.round.models import Round
@@ -112,13 +113,16 @@ def results_document(
         "satisfaction_rate": number(numbers.share(result.satisfaction_rate)),
         "satisfaction_rate_exact": exact(result.satisfaction_rate),
         "satisfaction_rate_formed": r.satisfaction.overall,
+        "shares_rounding": r.satisfaction.shares_rounding,
+        "members": r.members,
+        "gradings": [{"id": g.id, "name": g.name, "grades": g.grades()} for g in r.grades],
         "rules": describe_rules(r),
         "failures": [str(p) for p in problems if p.severity in ("failure", "void")],
         "warnings": [str(p) for p in problems if p.severity == "warning"],
         "problems": [p.as_dict() for p in problems],
         "previous": result.previous,
         "units": [unit_document(r, numbers, counts.codes.names, u) for u in result.units],
-        "categories": [category_document(numbers, c) for c in result.categories],
+        "categories": [category_document(r, numbers, c) for c in result.categories],
     }
     if r.opinions is not None:
         document["opinion_classes"] = class_order(r.opinions)
@@ -157,6 +161,7 @@ def tallied_document(numbers: Shown, names: tuple[str, ...], t: Tallied) -> dict
 def unit_document(r: Round, numbers: Shown, names: tuple[str, ...], u: UnitResult) -> dict[str, Any]:
     doc: dict[str, Any] = {"id": u.id, "name": u.unit.name, "category": u.unit.category}
     doc.update(tallied_document(numbers, names, u.tallied))
+    doc.update(shares_document(r, names, u.tallied))
     if r.composite is not None:
         doc["ballot_score"], doc["ballot_score_exact"] = doc["score"], doc["score_exact"]
         doc["score"], doc["score_exact"] = number(numbers.score(u.score)), exact(u.score)
@@ -171,6 +176,8 @@ def unit_document(r: Round, numbers: Shown, names: tuple[str, ...], u: UnitResul
     doc["reasons"] = {
         flag: u.reasons[flag] for flag in (*u.ordered_flags(), "escalation") if flag in u.reasons
     }
+    doc["grades"] = {g.id: u.grades[g.id].grade for g in r.grades}
+    doc["grade_reasons"] = {g.id: u.grades[g.id].reason for g in r.grades}
     if r.previous is not None and u.movement is not None:
         m = u.movement
         doc.update(
@@ -192,7 +199,30 @@ def unit_document(r: Round, numbers: Shown, names: tuple[str, ...], u: UnitResul
     return doc
 
 
-def category_document(numbers: Shown, c: CategoryResult) -> dict[str, Any]:
+def shares_document(r: Round, names: tuple[str, ...], t: Tallied) -> dict[str, Any]:
+    """Each valid option's share of the unit's valid marks (and the blank's, where blanks
+    are valid), shown as the round rounds them, and exact (SPEC "Per-option shares")."""
+    codes = [o.code for o in r.scale.options if o.valid] + (["blank"] if r.scale.blank.valid else [])
+    exact_ = exact_shares(dict(zip(names, t.counts, strict=True)), codes)
+    if exact_ is None:
+        return {"shares": {code: None for code in codes}, "shares_exact": {code: None for code in codes}}
+    shown = shown_shares(exact_, r.satisfaction.precision, r.satisfaction.shares_rounding)
+    places = r.satisfaction.precision + 2
+    return {
+        "shares": {code: number(show(value, places)) for code, value in shown.items()},
+        "shares_exact": {code: str(value) for code, value in exact_.items()},
+    }
+
+
+def category_grades(r: Round, c: CategoryResult) -> dict[str, dict[str, list[str]]]:
+    """Per grading, the category's units by grade, in rank order (SPEC: categories[].grades)."""
+    return {
+        g.id: {grade: [u.id for u in c.units if u.grades[g.id].grade == grade] for grade in g.grades()}
+        for g in r.grades
+    }
+
+
+def category_document(r: Round, numbers: Shown, c: CategoryResult) -> dict[str, Any]:
     return {
         "id": c.category.id,
         "name": c.category.name,
@@ -205,6 +235,7 @@ def category_document(numbers: Shown, c: CategoryResult) -> dict[str, Any]:
         "satisfaction_rate": number(numbers.share(c.satisfaction_rate)),
         "satisfaction_rate_exact": exact(c.satisfaction_rate),
         "units": [u.id for u in c.units],
+        "grades": category_grades(r, c),
     }
 
 
