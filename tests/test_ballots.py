@@ -194,9 +194,9 @@ def test_every_reject_reason_with_file_and_line(write):
 
 
 def test_conflict_found_in_a_later_batch_takes_the_first_copy_away(write, monkeypatch):
-    import pingyi.ballots.read as read_module
+    from pingyi.ballots import csv_wide
 
-    monkeypatch.setattr(read_module, "BLOCK_SIZE", 64)  # many small batches
+    monkeypatch.setattr(csv_wide, "BLOCK_SIZE", 64)  # many small batches
     body = "".join(f"{i},企业,A,B,C\n" for i in range(1, 40))
     r = load_round(write("round.yaml", ROUND))
     c = read_ballots(r, [write("b.csv", "sheet,stratum,a,b,c\n" + body + "3,企业,C,C,C\n")])

@@ -1,4 +1,4 @@
-"""Large files are read in byte ranges by parallel threads (ballots.read.RANGE_BYTES);
+"""Large files are read in byte ranges by parallel threads (ballots.ranges.RANGE_BYTES);
 the count, the rejects and every line number must be exactly the sequential ones."""
 
 from __future__ import annotations
@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pingyi.ballots import read
+from pingyi.ballots import ranges
 from pingyi.ballots.count import read_ballots
+from pingyi.ballots.files import BallotFile
 from pingyi.errors import PingyiError
 from pingyi.round.load import load_round
 
@@ -24,9 +25,9 @@ units: [{id: u, name: 甲, category: c}, {id: v, name: 乙, category: c}]
 
 def _both(round_path, ballots, monkeypatch):
     r = load_round(round_path)
-    monkeypatch.setattr(read, "RANGE_BYTES", 1 << 40)
+    monkeypatch.setattr(ranges, "RANGE_BYTES", 1 << 40)
     sequential = read_ballots(r, [ballots])
-    monkeypatch.setattr(read, "RANGE_BYTES", 64)
+    monkeypatch.setattr(ranges, "RANGE_BYTES", 64)
     parallel = read_ballots(r, [ballots])
     return sequential, parallel
 
@@ -40,7 +41,7 @@ def test_ranges_give_the_sequential_count_rejects_and_lines(write, monkeypatch):
     rows[50] = "S50,s1,,"  # all blank
     path = write("ballots.csv", "sheet,stratum,u,v\n" + "\n".join(rows) + "\n")
     sequential, parallel = _both(write("round.yaml", ROUND), path, monkeypatch)
-    assert len(read._byte_ranges(parallel.files[0], "utf-8", False)) >= 10
+    assert len(ranges.byte_ranges(parallel.files[0], "utf-8", False)) >= 10
     assert np.array_equal(sequential.counts, parallel.counts)
     assert parallel.rejects == sequential.rejects
     assert [(j.line, j.reason) for j in parallel.rejects] == [
@@ -57,7 +58,7 @@ def test_ranges_give_the_sequential_count_rejects_and_lines(write, monkeypatch):
 def test_an_error_in_a_later_range_names_the_files_line(write, monkeypatch):
     rows = [f"S{i},s1,A,B" for i in range(40)] + ["合计,,40,40"]
     path = write("ballots.csv", "sheet,stratum,u,v\n" + "\n".join(rows) + "\n")
-    monkeypatch.setattr(read, "RANGE_BYTES", 64)
+    monkeypatch.setattr(ranges, "RANGE_BYTES", 64)
     with pytest.raises(PingyiError) as caught:
         read_ballots(load_round(write("round.yaml", ROUND)), [path])
     assert caught.value.problems[0].as_tuple() == ("" + str(path), 42, "", "total_row")
@@ -65,9 +66,9 @@ def test_an_error_in_a_later_range_names_the_files_line(write, monkeypatch):
 
 def test_quoted_files_are_never_cut(write):
     path = write("ballots.csv", 'sheet,stratum,u,v\n"S1",s1,A,B\n' * 100)
-    source = read.BallotFile(path, "ballots.csv", 0)
-    assert read._has_quotes(source)
-    assert read._byte_ranges(source, "utf-8", True) == [(0, path.stat().st_size)]
+    source = BallotFile(path, "ballots.csv", 0)
+    assert ranges.has_quotes(source)
+    assert ranges.byte_ranges(source, "utf-8", True) == [(0, path.stat().st_size)]
 
 
 marks = st.sampled_from(["A", "B", "C", "", "AB", " A"])
@@ -117,9 +118,9 @@ def test_undecodable_bytes_in_a_later_range_name_the_files_line(write, monkeypat
     rows = [f"S{i},s1,A,B" for i in range(40)]
     data = ("sheet,stratum,u,v\n" + "\n".join(rows) + "\n").encode() + b"S40,s1,\xff,B\n"
     path = write("ballots.csv", data)
-    monkeypatch.setattr(read, "RANGE_BYTES", 64)
+    monkeypatch.setattr(ranges, "RANGE_BYTES", 64)
     r = load_round(write("round.yaml", ROUND + "ballots: {encoding: utf-8}\n"))
-    assert len(read._byte_ranges(read.BallotFile(path, "b", 0), "utf-8", False)) > 5
+    assert len(ranges.byte_ranges(BallotFile(path, "b", 0), "utf-8", False)) > 5
     with pytest.raises(PingyiError) as caught:
         read_ballots(r, [path])
     assert caught.value.problems[0].as_tuple() == (str(path), 42, "", "encoding")

@@ -49,6 +49,7 @@ class Batch:
     missing_units: tuple[int, ...] = ()  # unit columns this file lacks
     preset: np.ndarray | None = None  # int8 Reason already known per row
     prepared: Any = None  # what the counting core worked out in the reader's thread
+    bytes_read: int = 0  # bytes of the file read for this batch (for the progress bar)
 
     def __len__(self) -> int:
         return len(self.lines)

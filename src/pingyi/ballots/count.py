@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -19,8 +19,9 @@ import numpy as np
 from pingyi.ballots import hashing
 from pingyi.ballots.batch import Batch, Reason
 from pingyi.ballots.duplicates import CONFLICT, DUPLICATE, FIRST, SheetIndex
+from pingyi.ballots.files import BallotFile, FileNotes
 from pingyi.ballots.marks import MarkCodes, mark_codes
-from pingyi.ballots.read import BallotFile, read_batches
+from pingyi.ballots.read import read_batches
 from pingyi.ballots.validity import on_form_matrix, reason_detail, row_reasons
 from pingyi.errors import PingyiError, Problem
 from pingyi.round.models import Round
@@ -140,23 +141,30 @@ class _Counter:
         self.index = SheetIndex()
         self.rejects: dict[tuple[int, int], tuple[Reject, int]] = {}  # (file, line) -> (reject, id)
         self.total_bytes = sum(f.path.stat().st_size for f in files if f.path.is_file())
+        self.bytes_before = self.bytes_done = 0  # of the files read / including the current one
 
     def run(self) -> BallotCounts:
         for source in self.files:
-            for batch in read_batches(self.r, self.codes, source, self.prepare):
+            reading = read_batches(self.r, self.codes, source, self.prepare)
+            while True:
+                try:
+                    batch = next(reading)
+                except StopIteration as stop:
+                    notes: FileNotes = stop.value
+                    break
                 self._count(batch)
-                self._report()
-            for line, text in source.malformed:
+                self._report(batch.bytes_read)
+            self.files[source.index] = replace(source, notes=notes)
+            self.bytes_done = self.bytes_before = self.bytes_before + notes.bytes_read
+            self._report(0)
+            for line, text in notes.malformed:
                 sheet = text.split(self.r.ballots.delimiter)[0].strip()
                 self._reject(
                     source.index, line, sheet, Reason.malformed_row, f"wrong number of fields: {text[:80]}", 0
                 )
                 self.read += 1
         if self.index.conflicted:
-            notes = [(f.empty_lines, list(f.malformed), f.bytes_read) for f in self.files]
             self._remove_first_copies_of_conflicts()
-            for f, (empty, malformed, done) in zip(self.files, notes, strict=True):
-                f.empty_lines, f.malformed, f.bytes_read = empty, malformed, done  # read twice
         rejects = sorted((reject for reject, _ in self.rejects.values()), key=lambda j: (j.file, j.line))
         return BallotCounts(
             self.r,
@@ -170,10 +178,11 @@ class _Counter:
             rejects,
         )
 
-    def _report(self) -> None:
+    def _report(self, bytes_read: int) -> None:
+        """Progress in bytes: the files read, and the batches of the file being read."""
+        self.bytes_done += bytes_read
         if self.progress is not None:
-            done = sum(f.bytes_read for f in self.files)
-            self.progress(min(done, self.total_bytes), self.total_bytes)
+            self.progress(min(self.bytes_done, self.total_bytes), self.total_bytes)
 
     def prepare(self, batch: Batch) -> None:
         """What a batch says on its own, before the duplicate check: reasons, hashes and
@@ -272,7 +281,6 @@ class _Counter:
                 self._relabel(key, "copies of this sheet id differ")
         found: set[int] = set()
         for source in self.files:
-            source.malformed.clear()
             for batch in read_batches(self.r, self.codes, source):
                 ids, _ = self._hashes(batch)
                 candidates = np.nonzero(np.isin(ids, np.fromiter(conflicted - found, np.uint64)))[0]

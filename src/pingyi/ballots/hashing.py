@@ -45,7 +45,8 @@ def combine(h: np.ndarray, values: np.ndarray) -> np.ndarray:
     by an odd prime modulo 2^64), so rows that differ in one column never collide.
     """
     with np.errstate(over="ignore"):
-        return (h ^ (values.astype(np.uint64) + np.uint64(1))) * FNV_PRIME
+        folded: np.ndarray = (h ^ (values.astype(np.uint64) + np.uint64(1))) * FNV_PRIME
+    return folded
 
 
 def words(marks: np.ndarray) -> np.ndarray:

@@ -84,7 +84,7 @@ class MarkCodes:
         data = np.concatenate(datas + [np.zeros(1, np.uint8)])
         bounds = np.stack(offsets)
         starts, lengths = bounds[:, :-1], np.diff(bounds, axis=1)
-        codes = self.byte_table()[data[starts] & 0x7F]
+        codes: np.ndarray = self.byte_table()[data[starts] & 0x7F]
         np.putmask(codes, lengths == 0, self.blank)
         longer = np.flatnonzero(lengths > 1)
         if len(longer):
@@ -108,10 +108,10 @@ class MarkCodes:
             return bytes(data[starts[row] : starts[row] + lengths[row]]).decode("utf-8", "replace")
 
         for i, row in enumerate(first):
-            table[i] = self.code(text(row))
-        codes = table[inverse]
+            table[i] = self.code(text(int(row)))
+        codes: np.ndarray = table[inverse]
         for row in np.nonzero(lengths > 7)[0]:  # keys hold 7 bytes: longer cells one by one
-            codes[row] = self.code(text(row))
+            codes[row] = self.code(text(int(row)))
         return codes
 
     def byte_table(self) -> np.ndarray:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow.compute as pc
 
 from pingyi.ballots.batch import Batch, Reason
@@ -35,33 +36,36 @@ def row_reasons(r: Round, codes: MarkCodes, on_form: np.ndarray, batch: Batch) -
     n = len(batch)
     reason = np.zeros(n, dtype=np.int8) if batch.preset is None else batch.preset.copy()
 
-    def mark(mask: np.ndarray, why: Reason) -> None:
+    def mark(mask: npt.ArrayLike, why: Reason) -> None:
         reason[(reason == 0) & mask] = why
 
     mark(pc.equal(pc.utf8_length(batch.sheet), 0).to_numpy(zero_copy_only=False), Reason.missing_sheet_id)
     mark(batch.stratum < 0, Reason.unknown_stratum)
     mark(batch.form < 0, Reason.unknown_form)
     marks = batch.marks
-    if on_form.all() and not batch.missing_units:  # every unit rated: skip (rows, units) masks
+    rated: np.ndarray | None = None  # (rows, units) mask, where a sheet does not rate every unit
+    if on_form.all() and not batch.missing_units:
         rated_count = np.full(n, marks.shape[1], dtype=np.int64)
-        blanks = np.count_nonzero(marks == codes.blank, axis=1)
-        invalid_of = lambda: np.count_nonzero(marks == codes.invalid, axis=1)  # noqa: E731
     else:
         rated = on_form[np.maximum(batch.form, 0)]
         if batch.missing_units:
             mark(rated[:, list(batch.missing_units)].any(axis=1), Reason.missing_column)
         mark((~rated & (marks != codes.blank)).any(axis=1), Reason.off_form_mark)
         rated_count = rated.sum(axis=1)
-        blanks = ((marks == codes.blank) & rated).sum(axis=1)
-        invalid_of = lambda: ((marks == codes.invalid) & rated).sum(axis=1)  # noqa: E731
     if r.sheets.invalid_if_all_blank:
-        mark(blanks == rated_count, Reason.all_blank)
+        mark(_per_row(marks == codes.blank, rated) == rated_count, Reason.all_blank)
     share = r.sheets.invalid_if_invalid_marks_over
     if share is not None:
-        invalid = invalid_of()
+        invalid = _per_row(marks == codes.invalid, rated)
         # invalid / rated > p/q  <=>  invalid * q > p * rated  (exact, in integers)
         mark(invalid * share.denominator > share.numerator * rated_count, Reason.too_many_invalid)
     return reason
+
+
+def _per_row(hits: np.ndarray, rated: np.ndarray | None) -> np.ndarray:
+    """How many of each row's rated units ``hits`` holds (every unit rated when ``rated`` is None)."""
+    counts: np.ndarray = np.count_nonzero(hits if rated is None else hits & rated, axis=1)
+    return counts
 
 
 def reason_detail(

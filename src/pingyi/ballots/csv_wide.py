@@ -1,0 +1,129 @@
+"""Wide CSV files, streamed by pyarrow in blocks: memory does not grow with the file.
+
+The hot path of a province-wide round (10^6 sheets × 100 units): pyarrow's ``open_csv``
+parses blocks, marks are decoded straight from the Arrow string buffers, and large UTF-8
+files are read in byte ranges on two threads (ranges.py). A malformed row (wrong number
+of fields) is skipped by pyarrow and returned to the counting core, which rejects it with
+its line; it never shifts the lines of the rows after it.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Generator
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from pingyi.ballots import ranges, sniff
+from pingyi.ballots.batch import Batch
+from pingyi.ballots.files import BallotFile, FileNotes, Prepare
+from pingyi.ballots.header import Columns, columns, csv_header, raw_header
+from pingyi.ballots.lines import row_lines
+from pingyi.ballots.marks import MarkCodes
+from pingyi.ballots.wide import wide_batch
+from pingyi.round.models import Round
+
+BLOCK_SIZE = 4 << 20
+_DICT = pa.dictionary(pa.int32(), pa.string())
+
+
+def csv_batches(
+    r: Round, codes: MarkCodes, source: BallotFile, prepare: Prepare | None
+) -> Generator[Batch, None, FileNotes]:
+    """The sheets of a wide CSV file, in file order; returns what reading noticed."""
+    start = sniff.sample(source)
+    encoding = sniff.encoding(r, source, start)
+    header = csv_header(source, start, encoding, r.ballots.delimiter)
+    cols = columns(r, source, header)
+    quoted = ranges.has_quotes(source)
+    plan = _Plan(
+        r, codes, source, cols, encoding, raw_header(start, encoding, r.ballots.delimiter), prepare, quoted
+    )
+    spans = ranges.byte_ranges(source, encoding, quoted)
+    if len(spans) == 1:
+        notes = yield from plan.read(0, spans[0][1], count_lines=False)
+    else:
+        notes = yield from ranges.parallel_batches(plan.read, spans)
+    return FileNotes(encoding, cols.unused, notes.malformed, notes.empty_lines, notes.bytes_read)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What every byte range of one CSV file is read with."""
+
+    r: Round
+    codes: MarkCodes
+    source: BallotFile
+    cols: Columns
+    encoding: str
+    raw_header: list[str]
+    prepare: Prepare | None
+    quoted: bool  # the file holds a quote character somewhere
+
+    def options(self, first: bool, on_invalid_row: Any) -> dict[str, Any]:
+        cols, b = self.cols, self.r.ballots
+        types = {c: pa.string() for c in cols.units.values()}  # decoded by MarkCodes.columns
+        types[cols.stratum] = _DICT
+        if cols.form:
+            types[cols.form] = _DICT
+        types[cols.sheet] = pa.string()
+        # use_threads=False: only then does pyarrow give a malformed row its line number
+        read = pacsv.ReadOptions(
+            block_size=BLOCK_SIZE,
+            encoding=self.encoding,
+            use_threads=False,
+            column_names=None if first else self.raw_header,
+        )
+        # a file without any quote character is tokenized without quote handling (faster)
+        parse = pacsv.ParseOptions(
+            delimiter=b.delimiter,
+            ignore_empty_lines=False,
+            invalid_row_handler=on_invalid_row,
+            quote_char='"' if self.quoted else False,
+            double_quote=self.quoted,
+        )
+        convert = pacsv.ConvertOptions(
+            column_types=types,
+            include_columns=list(types),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        )
+        return {"read_options": read, "parse_options": parse, "convert_options": convert}
+
+    def read(
+        self, start: int, end: int, count_lines: bool = True
+    ) -> Generator[Batch, None, ranges.RangeNotes]:
+        """The batches of bytes ``start..end``; lines are counted from the range's first
+        line as line 1 (line 2 after the header in the first range). ``count_lines``: count
+        the range's lines, to number the ranges after it."""
+        first = start == 0
+        malformed: list[tuple[int, str]] = []
+
+        def on_invalid_row(row: Any) -> str:
+            malformed.append((row.number or 0, row.text))
+            return "skip"
+
+        rows_done = empty = reported = 0
+        first_line = 2 if first else 1
+        with open(self.source.path, "rb") as raw:
+            raw.seek(start)
+            counter = ranges.CountingReader(raw, end - start, count_lines)
+            stream = io.BufferedReader(counter, buffer_size=BLOCK_SIZE)
+            try:
+                reader = pacsv.open_csv(stream, **self.options(first, on_invalid_row))
+                for record in reader:
+                    lines = row_lines(rows_done, len(record), malformed, first_line)
+                    rows_done += len(record)
+                    batch, blank = wide_batch(self.r, self.codes, self.source, self.cols, record, lines)
+                    empty += blank
+                    if batch is not None:
+                        batch.bytes_read, reported = counter.done - reported, counter.done
+                        if self.prepare is not None:
+                            self.prepare(batch)
+                        yield batch
+            except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+                raise sniff.read_error(self.source, self.encoding, exc, start, end) from None
+        return ranges.RangeNotes(tuple(malformed), empty, counter.done, counter.newlines)

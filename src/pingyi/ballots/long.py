@@ -1,0 +1,134 @@
+"""The long layout: one row per mark (sheet, stratum, unit, mark), pivoted to one row per sheet.
+
+Typed-in ballots and some web exports come this way. A file is pivoted whole (long files
+are typed, so they are small): rows are grouped by sheet id, each sheet takes the line
+and stratum of its first row, and two different marks for one unit on one sheet are an
+invalid mark. A sheet whose rows name different strata, or a unit not in the round, is
+rejected (``conflicting_stratum``, ``unknown_unit``) through the batch's ``preset``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from pingyi.ballots import sniff
+from pingyi.ballots.batch import Batch, Reason
+from pingyi.ballots.files import BallotFile, FileNotes
+from pingyi.ballots.header import csv_header, require
+from pingyi.ballots.lines import row_lines
+from pingyi.ballots.marks import MarkCodes
+from pingyi.ballots.xlsx import column_table, xlsx_rows
+from pingyi.round.models import Round
+
+
+def long_batches(
+    r: Round, codes: MarkCodes, source: BallotFile, kind: str
+) -> Generator[Batch, None, FileNotes]:
+    """The sheets of a long file, as one batch; returns what reading noticed."""
+    b = r.ballots
+    names = [b.sheet_id, b.stratum, b.unit, b.mark] + ([b.form] if b.form else [])
+    table, lines, notes = _long_table(r, source, kind, names)
+    if table.num_rows == 0:
+        return notes
+    sheet_text = pc.utf8_trim_whitespace(table.column(b.sheet_id).combine_chunks())
+    sheet_codes = pc.dictionary_encode(sheet_text)
+    sheet_of_row = sheet_codes.indices.to_numpy(zero_copy_only=False)
+    n = len(sheet_codes.dictionary)
+    unit_position = {b.columns.get(u.id, u.id): i for i, u in enumerate(r.units)}
+    unit_values = [v.strip() for v in table.column(b.unit).to_pylist()]
+    unit_of_row = np.fromiter((unit_position.get(v, -1) for v in unit_values), np.int64, len(unit_values))
+    mark_of_row = codes.lookup(table.column(b.mark).to_pylist())
+    strata = {s.id: i for i, s in enumerate(r.strata)}
+    stratum_of_row = np.fromiter(
+        (strata.get(v.strip(), -1) for v in table.column(b.stratum).to_pylist()), np.int16, table.num_rows
+    )
+    first = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first, sheet_of_row, np.arange(table.num_rows))
+    preset = np.zeros(n, dtype=np.int8)
+    stratum = stratum_of_row[first]
+    preset[np.unique(sheet_of_row[stratum_of_row != stratum[sheet_of_row]])] = Reason.conflicting_stratum
+    preset[np.unique(sheet_of_row[unit_of_row < 0])] = Reason.unknown_unit
+    marks = np.full((n, len(r.units)), codes.blank, dtype=np.int8)
+    known = unit_of_row >= 0
+    rows, units, values = sheet_of_row[known], unit_of_row[known], mark_of_row[known]
+    seen = np.full((n, len(r.units)), -1, dtype=np.int16)
+    seen[rows, units] = values
+    marks[rows, units] = values
+    twice = seen[rows, units] != values  # two different marks for one unit on one sheet
+    marks[rows[twice], units[twice]] = codes.invalid
+    raw_stratum = table.column(b.stratum).combine_chunks().take(pa.array(first))
+    if b.form and r.forms:
+        form_ids = {f: i for i, f in enumerate(r.forms)}
+        raw_form = table.column(b.form).combine_chunks().take(pa.array(first))
+        form = np.fromiter((form_ids.get(str(v).strip(), -1) for v in raw_form.to_pylist()), np.int16, n)
+    else:
+        raw_form, form = None, np.zeros(n, dtype=np.int16)
+    yield Batch(
+        source.index,
+        lines[first],
+        sheet_codes.dictionary,
+        stratum,
+        form,
+        marks,
+        raw_stratum,
+        raw_form,
+        (),
+        preset,
+    )
+    return notes
+
+
+def _long_table(
+    r: Round, source: BallotFile, kind: str, names: list[str]
+) -> tuple[pa.Table, np.ndarray, FileNotes]:
+    """The long file's rows with anything in them, their lines, and what reading noticed."""
+    if kind == "xlsx":
+        return _xlsx_table(r, source, names)
+    start = sniff.sample(source)
+    encoding = sniff.encoding(r, source, start)
+    require(source, csv_header(source, start, encoding, r.ballots.delimiter), names, r.ballots.delimiter)
+    malformed: list[tuple[int, str]] = []
+
+    def on_invalid_row(row: Any) -> str:
+        malformed.append((row.number or 0, row.text))
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            source.path,
+            read_options=pacsv.ReadOptions(encoding=encoding, use_threads=False),
+            parse_options=pacsv.ParseOptions(
+                delimiter=r.ballots.delimiter, ignore_empty_lines=False, invalid_row_handler=on_invalid_row
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names}, include_columns=names, strings_can_be_null=False
+            ),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        raise sniff.read_error(source, encoding, exc) from None
+    lines = row_lines(0, table.num_rows, malformed)
+    filled = np.zeros(table.num_rows, dtype=bool)
+    for name in names:
+        text = pc.utf8_trim_whitespace(table.column(name).combine_chunks())
+        filled |= pc.not_equal(pc.utf8_length(text), 0).to_numpy(zero_copy_only=False)
+    empty = int((~filled).sum())
+    notes = FileNotes(encoding, (), tuple(malformed), empty, source.path.stat().st_size)
+    return table.filter(pa.array(filled)), lines[filled], notes
+
+
+def _xlsx_table(r: Round, source: BallotFile, names: list[str]) -> tuple[pa.Table, np.ndarray, FileNotes]:
+    header, rows, book = xlsx_rows(r, source)
+    try:
+        require(source, header, names, r.ballots.delimiter)
+        position = {name: i for i, name in enumerate(header)}
+        body = [(line, row) for line, row in rows if any(row)]
+    finally:
+        book.close()
+    notes = FileNotes("xlsx", (), (), 0, source.path.stat().st_size)
+    return column_table(names, position, body), np.array([line for line, _ in body], dtype=np.int64), notes

@@ -1,0 +1,124 @@
+"""Wide rows (one row per sheet, one column per unit) into a normalised :class:`Batch`.
+
+CSV and XLSX readers both hand their rows here as an Arrow table. Marks are decoded from
+the Arrow string buffers by :meth:`MarkCodes.columns` (no Python loop per mark); strata
+and forms are dictionary-encoded and looked up once per distinct text. An empty row is not
+a sheet (it is counted as an empty line), and a total row (合计) summed by a spreadsheet is
+an error, since it would be read as one more voter.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pingyi.ballots.batch import Batch
+from pingyi.ballots.files import BallotFile
+from pingyi.ballots.header import Columns
+from pingyi.ballots.marks import MarkCodes
+from pingyi.round.models import Round
+
+TOTAL_WORDS = ("合计", "总计", "小计", "total", "sum")
+
+
+def wide_batch(
+    r: Round,
+    codes: MarkCodes,
+    source: BallotFile,
+    cols: Columns,
+    record: pa.RecordBatch | pa.Table,
+    lines: np.ndarray,
+) -> tuple[Batch | None, int]:
+    """The sheets of ``record`` (rows at file lines ``lines``), and how many rows were empty."""
+    n = len(record)
+    sheet = pc.utf8_trim_whitespace(record.column(cols.sheet))
+    if isinstance(sheet, pa.ChunkedArray):
+        sheet = sheet.combine_chunks()
+    marks = np.full((n, len(r.units)), codes.blank, dtype=np.int8)
+    present = list(cols.units)
+    decoded = codes.columns([record.column(cols.units[u]) for u in present])
+    if len(present) == len(r.units) and present == list(range(len(r.units))):
+        marks = decoded
+    else:
+        marks[:, present] = decoded
+    stratum_col = _dict_column(record.column(cols.stratum))
+    stratum = _indices(stratum_col, _index_lookup(stratum_col, [s.id for s in r.strata]))
+    form_col = _dict_column(record.column(cols.form)) if cols.form else None
+    if form_col is not None and r.forms:
+        form = _indices(form_col, _index_lookup(form_col, list(r.forms)))
+    else:
+        form = np.zeros(n, dtype=np.int16)
+    _refuse_total_rows(source, sheet, stratum_col, lines)
+    keep = _non_empty_rows(sheet, stratum_col, marks, codes)
+    if keep.all():
+        batch = Batch(
+            source.index, lines, sheet, stratum, form, marks, stratum_col, form_col, cols.missing_units
+        )
+        return batch, 0
+    empty = int((~keep).sum())
+    if not keep.any():
+        return None, empty
+    index = np.nonzero(keep)[0]
+    take = pa.array(index)
+    batch = Batch(
+        source.index,
+        lines[index],
+        sheet.take(take),
+        stratum[index],
+        form[index],
+        marks[index],
+        stratum_col.take(take),
+        form_col.take(take) if form_col is not None else None,
+        cols.missing_units,
+    )
+    return batch, empty
+
+
+def _dict_column(column: pa.Array | pa.ChunkedArray) -> pa.DictionaryArray:
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    if not isinstance(column, pa.DictionaryArray):
+        column = pc.dictionary_encode(column)
+    return column
+
+
+def _indices(column: pa.DictionaryArray, lookup: np.ndarray) -> np.ndarray:
+    indices: np.ndarray = lookup[column.indices.to_numpy(zero_copy_only=False)]
+    return indices
+
+
+def _index_lookup(column: pa.DictionaryArray, ids: list[str]) -> np.ndarray:
+    position = {value: i for i, value in enumerate(ids)}
+    values = column.dictionary.to_pylist()
+    return np.fromiter((position.get(str(v).strip(), -1) for v in values), dtype=np.int16, count=len(values))
+
+
+def _refuse_total_rows(
+    source: BallotFile, sheet: pa.Array, stratum: pa.DictionaryArray, lines: np.ndarray
+) -> None:
+    """A total row (合计) summed by a spreadsheet would be read as one more voter."""
+    words = pa.array(list(TOTAL_WORDS))
+    hits = pc.or_(
+        pc.is_in(pc.utf8_lower(sheet), value_set=words),
+        pc.is_in(pc.utf8_lower(pc.utf8_trim_whitespace(stratum.cast(pa.string()))), value_set=words),
+    )
+    if pc.any(hits).as_py():
+        row = int(np.nonzero(hits.to_numpy(zero_copy_only=False))[0][0])
+        raise source.problem(
+            "total_row",
+            "looks like a total row (合计/total), not a sheet: remove it from the file",
+            line=int(lines[row]),
+        )
+
+
+def _non_empty_rows(
+    sheet: pa.Array, stratum: pa.DictionaryArray, marks: np.ndarray, codes: MarkCodes
+) -> np.ndarray:
+    """Rows with anything in them: an empty line is not a sheet."""
+    has_id = pc.not_equal(pc.utf8_length(sheet), 0).to_numpy(zero_copy_only=False)
+    stratum_text = pc.utf8_trim_whitespace(stratum.cast(pa.string()))
+    has_stratum = pc.not_equal(pc.utf8_length(stratum_text), 0).to_numpy(zero_copy_only=False)
+    has_mark = (marks != codes.blank).any(axis=1) if marks.size else np.zeros(len(sheet), bool)
+    rows: np.ndarray = has_id | has_stratum | has_mark
+    return rows
