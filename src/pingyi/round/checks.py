@@ -6,12 +6,14 @@ a duplicate unit id. Each problem points at the line of the offending value.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from pingyi.errors import Problem
 from pingyi.round.models import (
+    Awards,
     Ballots,
     Category,
     Composite,
@@ -21,6 +23,7 @@ from pingyi.round.models import (
     Stratum,
     Unit,
 )
+from pingyi.round.practice_checks import check_practice
 from pingyi.round.yamlfile import Located, Path_, format_path
 
 
@@ -54,6 +57,11 @@ def cross_check(values: dict[str, Any], doc: Located, display: str, base_dir: Pa
         for i, unit in enumerate(units):
             if unit:
                 _known(report, ("units", i, "category"), unit.category, known, "category")
+    # awards in the file but invalid: no default stands in for it
+    awards: Awards | None = values.get("awards", Awards() if "awards" not in doc.data else None)
+    if {"categories", "units"} <= has and awards is not None:
+        _check_category_sizes(report, categories, units, awards)
+    _check_rectification(report, awards)
     if "units" in has:
         for i, unit_id in enumerate(values.get("veto", [])):
             _known(report, ("veto", i), unit_id, unit_ids, "unit")
@@ -68,6 +76,7 @@ def cross_check(values: dict[str, Any], doc: Located, display: str, base_dir: Pa
     if "scale" in has and "units" in values:
         _check_ballots(report, values.get("ballots", Ballots()), values["scale"], unit_ids)
     _check_composite(report, values)
+    check_practice(report, values)
     for key in ("adjustments", "previous"):
         _check_path(report, key, values.get(key), base_dir)
     opinions = values.get("opinions")
@@ -151,6 +160,49 @@ def _check_ballots(report: _Reporter, ballots: Ballots, scale: Scale, unit_ids: 
                 f"units '{taken[column]}' and '{unit_id}' both read column '{column}'",
             )
         taken[column] = unit_id
+
+
+def _check_category_sizes(
+    report: _Reporter, categories: list[Category | None], units: list[Unit | None], awards: Awards
+) -> None:
+    """Every category has units, and no more winners and last places than units: with
+    more, one unit would be both 优胜 and 末位 (seed 002's lists are disjoint)."""
+    sizes = Counter(u.category for u in units if u)
+    for i, category in enumerate(categories):
+        if category is None:
+            continue
+        size = sizes[category.id]
+        if size == 0:
+            report.add(
+                ("categories", i),
+                "empty_category",
+                f"category '{category.id}' has no units (give units this category, or remove it)",
+            )
+            continue
+        last = awards.last_place if category.last_place is None else category.last_place
+        winners = category.winners
+        if not (category.ranked and isinstance(winners, int) and isinstance(last, int)):
+            continue  # unranked, or shares of the category (rounded by the engine)
+        if winners + last > size:
+            report.add(
+                ("categories", i, "winners"),
+                "awards_exceed_units",
+                f"{winners} winners and {last} last place(s) in category '{category.id}', which has "
+                f"{size} units: one unit would be both 优胜 and 末位 "
+                f"(expected at most {max(size - last, 0)} winners, or ranked: false)",
+            )
+
+
+def _check_rectification(report: _Reporter, awards: Awards | None) -> None:
+    rule = awards.rectification if awards else None
+    if rule is None or rule.below is None or rule.measure != "satisfaction_rate":
+        return
+    if not 0 <= rule.below <= 1:
+        report.add(
+            ("awards", "rectification", "below"),
+            "bad_value",
+            f"a satisfaction rate is between 0 and 1 (e.g. 0.90 or 90%), got {float(rule.below):g}",
+        )
 
 
 def _check_composite(report: _Reporter, values: dict[str, Any]) -> None:

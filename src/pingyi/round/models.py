@@ -121,8 +121,13 @@ class Rectification(Section):
 
     @model_validator(mode="after")
     def _below_or_grade(self) -> Rectification:
-        if (self.below is None) == (self.grade is None):
+        if self.below is None and self.grade is None:
             raise ValueError("rectification needs one of below (a line) or grade ({grading: grade})")
+        if self.below is not None and self.grade is not None:
+            raise ValueError(
+                "rectification has both below (a line) and grade; give one (a round drops its "
+                "scheme's line with below: null)"
+            )
         return self
 
 
