@@ -31,7 +31,7 @@ from pingyi.report.sheets import (
     table,
     workbook_bytes,
 )
-from pingyi.report.values import Figures
+from pingyi.report.values import Figures, rectification_line
 
 UNSAFE_IN_NAMES = '<>:"/\\|?*'
 #: Bytes of a file name: file systems take 255, and the temporary file written beside it
@@ -212,20 +212,41 @@ def _rectification_grounds(document: dict[str, Any], unit: dict[str, Any], lang:
         return None
     if "rectification" in unit["flags"]:
         return str(unit["reasons"]["rectification"])
+    below = rectification_line(document)
+    if below is None:  # ordered by a grade: the engine's reason names it for listed units
+        return _grade_grounds(document, rule, unit, lang)
     by_rate = rule["measure"] == "satisfaction_rate"
     exact = unit["satisfaction_rate_exact"] if by_rate else unit["score_exact"]
     if exact is None:
         return None
-    below, shown = Fraction(rule["below"]), Shown.of_document(document)
+    shown = Shown.of_document(document)
     value = shown.percent(exact) if by_rate else shown.score(exact)
     line = f"{plain(below * 100)}%" if by_rate else plain(below)
     under = Fraction(exact) < below
     text = f"{word('rate' if by_rate else 'score', lang)} {value} {'<' if under else '≥'} {line}"
-    if under:
-        held = next((f for f in unit["flags"] if f in ("last_place", "winner")), None)
-        if held is not None:
-            name = flag(held).list_title(lang) if lang == "zh" else flag(held).label(lang)
-            text += word("not_listed_as", lang, held=name)
+    return text + _excluded(unit, lang) if under else text
+
+
+def _excluded(unit: dict[str, Any], lang: str) -> str:
+    """``，但末位单位不列入重点整改单位`` for a unit the rule would list but for an award it
+    holds (seed 002: apart from last-place units)."""
+    held = next((f for f in unit["flags"] if f in ("last_place", "winner")), None)
+    if held is None:
+        return ""
+    name = flag(held).list_title(lang) if lang == "zh" else flag(held).label(lang)
+    return word("not_listed_as", lang, held=name)
+
+
+def _grade_grounds(document: dict[str, Any], rule: dict[str, Any], unit: dict[str, Any], lang: str) -> str:
+    """``测评结果为基本满意``: the unit's grade in the grading the rule names (where
+    results.json says which), else its grades."""
+    names = {g["id"]: g["name"] for g in document.get("gradings", [])}
+    grades = unit.get("grades") or {}
+    wanted = rule.get("grade") or {}
+    shown = [i for i in grades if i in wanted] or list(grades)
+    text = "，".join(f"{names.get(i, i)}为{grades[i]}" for i in shown)
+    if any(grades.get(i) == grade for i, grade in wanted.items()):
+        text += _excluded(unit, lang)
     return text
 
 

@@ -60,11 +60,16 @@ def describe_rules(r: Round) -> list[str]:
         lines.append(f"末位单位: 每类最后 {'/'.join(map(str, lasts))} 名")
     rect = r.awards.rectification
     if rect is not None:
-        measure = (
-            "满意率低于 " + show_percent(rect.below, 0)
-            if rect.measure == "satisfaction_rate"
-            else f"得分低于 {plain(rect.below)}"
-        )
+        if rect.grade is not None:
+            grading, wanted = next(iter(rect.grade.items()))
+            named = r.grading(grading)
+            measure = f"{named.name if named else grading}为{wanted}"
+        elif rect.below is None:
+            measure = "(无)"
+        elif rect.measure == "satisfaction_rate":
+            measure = "满意率低于 " + show_percent(rect.below, 0)
+        else:
+            measure = f"得分低于 {plain(rect.below)}"
         excluded = "、".join(flag(e).list_title("zh") for e in rect.excluding)
         lines.append(f"重点整改单位: 除{excluded}外，{measure}" if excluded else f"重点整改单位: {measure}")
     lines.extend(_sheet_rules(r))

@@ -28,7 +28,20 @@ class Figures:
         return None if text is None else float(text)
 
     def rate_threshold(self) -> float | None:
+        """The rectification line as a 0–1 rate, where units are ordered to rectify below one."""
         rule = self.document.get("rectification")
-        if rule is None or rule["measure"] != "satisfaction_rate":
+        line = rectification_line(self.document)
+        if line is None or rule is None or rule.get("measure") != "satisfaction_rate":
             return None
-        return float(Fraction(rule["below"]))
+        return float(line)
+
+
+def rectification_line(document: dict[str, Any]) -> Fraction | None:
+    """The exact line below which units are ordered to rectify; None where the round has
+    no rule, or orders rectification by a grade instead of a line."""
+    rule = document.get("rectification")
+    below = None if rule is None else rule.get("below")
+    try:
+        return None if below is None else Fraction(below)
+    except (TypeError, ValueError):  # "None": a rule by grade
+        return None
