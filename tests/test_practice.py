@@ -125,25 +125,26 @@ def test_shares_of_a_unit_add_up_by_largest_remainder(tmp_path):
         assert z["shares_exact"] == {"A": "18/31", "B": "11/31", "C": "2/93", "blank": "4/93"}
 
 
+GRADING = "grades:\n  - id: v\n    name: v\n    bands:\n"
+
+
 @pytest.mark.parametrize(
     ("extra", "expected"),
     [
         (
-            "grades:\n  - id: v\n    name: v\n    bands:\n      - {grade: a, options: [A], over: 1/2, of: members}\n"
-            "      - {grade: b}\n",
+            GRADING + "      - {grade: a, options: [A], over: 1/2, of: members}\n      - {grade: b}\n",
             ("round.yaml", 14, "grades[0].bands[0].of", "missing_members"),
         ),
         (
-            "grades:\n  - id: v\n    name: v\n    bands:\n      - {grade: a, options: [Z], over: 1/2}\n"
-            "      - {grade: b}\n",
+            GRADING + "      - {grade: a, options: [Z], over: 1/2}\n      - {grade: b}\n",
             ("round.yaml", 14, "grades[0].bands[0].options[0]", "unknown_reference"),
         ),
         (
-            "grades:\n  - id: v\n    name: v\n    bands:\n      - {grade: b}\n      - {grade: a, options: [A], over: 1/2}\n",
+            GRADING + "      - {grade: b}\n      - {grade: a, options: [A], over: 1/2}\n",
             ("round.yaml", 11, "grades[0]", "bad_value"),
         ),
         (
-            "grades:\n  - id: v\n    name: v\n    bands:\n      - {grade: a, options: [A], at_least: 120%}\n",
+            GRADING + "      - {grade: a, options: [A], at_least: 120%}\n",
             ("round.yaml", 14, "grades[0].bands[0]", "bad_value"),
         ),
         ("sheets: {max_share: {E: 1/3}}\n", ("round.yaml", 10, "sheets.max_share.E", "unknown_reference")),
