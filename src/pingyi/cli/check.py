@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from pingyi.cli.options import format_option, quiet_option
-from pingyi.cli.output import emit, emit_json, print_table
+from pingyi.cli.output import echo, emit, emit_json, print_table
 from pingyi.errors import EXIT_CHECK_FAILED
 
 CATEGORY_COLUMNS = [
@@ -102,23 +102,21 @@ def _show(summary: dict[str, Any], fmt: str, round_file: str) -> None:
     if fmt == "csv":
         emit(summary["categories"], CATEGORY_COLUMNS, "csv")
         return
-    click.echo(
-        f"{summary['title']}  ({summary['round']}, scheme {summary['scheme']}): {summary['units']} units"
-    )
+    echo(f"{summary['title']}  ({summary['round']}, scheme {summary['scheme']}): {summary['units']} units")
     print_table(summary["categories"], CATEGORY_COLUMNS, title="类别 categories")
     print_table(summary["strata"], STRATUM_COLUMNS, title="评议层面 strata")
-    click.echo("规则 rules:")
+    echo("规则 rules:")
     for line in summary["rules"]:
-        click.echo(f"  - {line}")
+        echo(f"  - {line}")
     if "ballots" in summary:
         _show_ballots(summary["ballots"])
-    click.echo(f"ok: {round_file}")
+    echo(f"ok: {round_file}")
 
 
 def _show_ballots(b: dict[str, Any]) -> None:
     sheets = b["sheets"]
     reasons = ", ".join(f"{k} {v}" for k, v in sheets["rejected_by_reason"].items()) or "none"
-    click.echo(
+    echo(
         f"sheets: read {sheets['read']} = counted {sheets['counted']} + rejected "
         f"{sheets['rejected']} ({reasons})"
     )
@@ -139,4 +137,4 @@ def _show_ballots(b: dict[str, Any]) -> None:
         if f["empty_lines"]:
             notes.append(f"{f['empty_lines']} empty lines skipped")
         if notes:
-            click.echo(f"note: {f['file']}: {'; '.join(notes)}", err=True)
+            echo(f"note: {f['file']}: {'; '.join(notes)}", err=True)

@@ -7,6 +7,7 @@ import sys
 import click
 
 from pingyi.cli.options import format_option, lang_option, quiet_option
+from pingyi.cli.output import echo
 
 
 @click.command(name="tally")
@@ -65,14 +66,14 @@ def command(
     elif fmt == "csv":
         sys.stdout.buffer.write(t.files["scores.csv"])
     else:
-        click.echo(f"{document['title']} ({document['round']})")
+        echo(f"{document['title']} ({document['round']})")
         for category in document["categories"]:
             show_category(document, category, "table", lang)
         sheets = document["sheets"]
         reasons = ", ".join(f"{k} {v}" for k, v in sheets["rejected_by_reason"].items()) or "none"
-        click.echo(
+        echo(
             f"sheets: read {sheets['read']} = counted {sheets['counted']} + rejected "
             f"{sheets['rejected']} ({reasons})"
         )
     if not quiet:
-        click.echo(f"results written to {target}/", err=True)
+        echo(f"results written to {target}/", err=True)

@@ -14,8 +14,9 @@ from pathlib import Path
 from pingyi import __version__
 from pingyi.ballots.count import Progress, read_ballots
 from pingyi.engine.tally import tally
+from pingyi.errors import Problem
 from pingyi.report.ballots import ballot_problems
-from pingyi.report.workbook import report_workbook
+from pingyi.report.workbook import report_book
 from pingyi.results import document as doc
 from pingyi.results.bundle import Tally
 from pingyi.results.manifest import round_inputs
@@ -53,7 +54,9 @@ def build(
         "rejects.csv": rejects_csv(counts.rejects),
     }
     if report:
-        files["report.xlsx"] = report_workbook(document, counts.rejects, lang)
+        book = report_book(document, counts.rejects, lang)
+        files["report.xlsx"] = book.data
+        problems = problems + [_replaced(note) for note in book.notes]
     return Tally(
         document,
         files,
@@ -64,4 +67,12 @@ def build(
         counts,
         result,
         round_inputs(r, round_display, ballots),
+    )
+
+
+def _replaced(note: str) -> Problem:
+    """A text whose control characters report.xlsx shows escaped (xlsx cannot hold them).
+    It concerns the workbook only, so it is not in results.json's problems."""
+    return Problem(
+        "report.xlsx", None, "", "xlsx_text_replaced", f"control characters shown escaped: {note}", "warning"
     )

@@ -118,11 +118,6 @@ def category_of(document: dict[str, Any], category_id: str, results_dir: str | P
     )
 
 
-#: A text cell that a spreadsheet would run as a formula is written with a ``'`` in front
-#: (results/tables.py); reading it back takes that quote off again.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def read_rejects(results_dir: str | Path) -> list[tuple[str, int, str, str, str]]:
     """rejects.csv of a results directory as (file, line, sheet, reason, detail) rows."""
     import csv
@@ -149,4 +144,6 @@ def read_rejects(results_dir: str | Path) -> list[tuple[str, int, str, str, str]
 
 
 def _unescape(cell: str) -> str:
-    return cell[1:] if cell[:1] == "'" and cell[1:2] in _FORMULA_START and cell[1:2] else cell
+    from pingyi.report.escaping import csv_untext
+
+    return csv_untext(cell)
