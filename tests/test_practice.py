@@ -156,3 +156,48 @@ def test_practice_keys_are_validated_with_their_line(tmp_path, extra, expected):
     with pytest.raises(PingyiError) as caught:
         tally(tmp_path, text, ballots_file(["z", "y"], sheets(["z", "y"], ["AA"])))
     assert [(Path(p.file).name, *p.as_tuple()[1:]) for p in caught.value.problems] == [expected]
+
+
+def test_the_renda_example_reproduces_its_published_verdicts():
+    """examples/renda: 40 members, 29 present. 区住建局 has 19 满意 — a majority of the 29
+    present but not of the 40 members — so 基本满意; 区人力社保局 has exactly 20 (half, not
+    over half); 区生态环境分局 has 12 + 8 = 20 满意 and 基本满意 → 不满意 and 整改."""
+    import pingyi
+
+    from .conftest import EXAMPLES
+
+    t = pingyi.tally(EXAMPLES / "renda" / "round.yaml", EXAMPLES / "renda" / "ballots.csv")
+    doc = t.to_dict()
+    assert category(doc, "gov")["grades"] == {
+        "verdict": {
+            "满意": ["fgj", "jyj", "mzj"],
+            "基本满意": ["rsj", "zjj", "scj", "jtj"],
+            "不满意": ["sthj"],
+        }
+    }
+    assert category(doc, "gov")["rectification"] == ["sthj"]
+    zjj = units(doc)["zjj"]
+    assert (zjj["counts"]["A"], zjj["counts"]["B"], zjj["counts"]["C"]) == (19, 8, 2)
+    assert zjj["shares"] == {"A": 0.6552, "B": 0.2758, "C": 0.069}
+    assert sum(round(v * 10000) for v in zjj["shares"].values()) == 10000
+
+
+def test_the_shuzhi_example_grades_exactly_80_and_50_percent_as_the_higher_band():
+    """examples/shuzhi: 140 valid sheets. p03 has 112 称职 = exactly 80 % → 称职; p04 has
+    111 → 基本称职; p07 has 70 = exactly 50 % → 基本称职; p08 has 69 → 不称职."""
+    import pingyi
+
+    from .conftest import EXAMPLES
+
+    t = pingyi.tally(EXAMPLES / "shuzhi" / "round.yaml", EXAMPLES / "shuzhi" / "ballots.csv")
+    doc = t.to_dict()
+    grades = {u["id"]: u["grades"]["competence"] for u in doc["units"]}
+    assert [grades[f"p0{i}"] for i in (3, 4, 7, 8)] == ["称职", "基本称职", "基本称职", "不称职"]
+    assert doc["sheets"] == {
+        "read": 143,
+        "counted": 140,
+        "rejected": 3,
+        "rejected_by_reason": {"all_blank": 2, "duplicate": 1},
+    }
+    assert category(doc, "heads")["rectification"] == ["p08", "p09"]
+    assert units(doc)["p03"]["grade_reasons"]["competence"] == "称职票112张，达到有效票140张的80%"
