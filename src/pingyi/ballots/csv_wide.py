@@ -19,9 +19,10 @@ import pyarrow.csv as pacsv
 
 from pingyi.ballots import ranges, sniff
 from pingyi.ballots.batch import Batch
+from pingyi.ballots.decode import BadBytes, DecodingReader
 from pingyi.ballots.files import BallotFile, FileNotes, Prepare
 from pingyi.ballots.header import Columns, columns, csv_header, raw_header
-from pingyi.ballots.lines import row_lines
+from pingyi.ballots.lines import line_at, row_lines
 from pingyi.ballots.marks import MarkCodes
 from pingyi.ballots.wide import wide_batch
 from pingyi.round.models import Round
@@ -36,18 +37,17 @@ def csv_batches(
     """The sheets of a wide CSV file, in file order; returns what reading noticed."""
     start = sniff.sample(source)
     encoding = sniff.encoding(r, source, start)
-    header = csv_header(source, start, encoding, r.ballots.delimiter)
+    header = csv_header(source, start, encoding.codec, r.ballots.delimiter)
     cols = columns(r, source, header)
     quoted = ranges.has_quotes(source)
-    plan = _Plan(
-        r, codes, source, cols, encoding, raw_header(start, encoding, r.ballots.delimiter), prepare, quoted
-    )
-    spans = ranges.byte_ranges(source, encoding, quoted)
+    names = raw_header(start, encoding.codec, r.ballots.delimiter)
+    plan = _Plan(r, codes, source, cols, encoding, names, prepare, quoted)
+    spans = ranges.byte_ranges(source, encoding.codec, quoted)
     if len(spans) == 1:
-        notes = yield from plan.read(0, spans[0][1], count_lines=False)
+        notes = yield from plan.read(*spans[0])
     else:
         notes = yield from ranges.parallel_batches(plan.read, spans)
-    return FileNotes(encoding, cols.unused, notes.malformed, notes.empty_lines, notes.bytes_read)
+    return FileNotes(encoding.codec, cols.unused, notes.malformed, notes.empty_lines, notes.bytes_read)
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class _Plan:
     codes: MarkCodes
     source: BallotFile
     cols: Columns
-    encoding: str
+    encoding: sniff.TextEncoding
     raw_header: list[str]
     prepare: Prepare | None
     quoted: bool  # the file holds a quote character somewhere
@@ -73,7 +73,7 @@ class _Plan:
         # use_threads=False: only then does pyarrow give a malformed row its line number
         read = pacsv.ReadOptions(
             block_size=BLOCK_SIZE,
-            encoding=self.encoding,
+            encoding="utf8",  # the DecodingReader hands on checked UTF-8
             use_threads=False,
             column_names=None if first else self.raw_header,
         )
@@ -93,12 +93,9 @@ class _Plan:
         )
         return {"read_options": read, "parse_options": parse, "convert_options": convert}
 
-    def read(
-        self, start: int, end: int, count_lines: bool = True
-    ) -> Generator[Batch, None, ranges.RangeNotes]:
+    def read(self, start: int, end: int) -> Generator[Batch, None, ranges.RangeNotes]:
         """The batches of bytes ``start..end``; lines are counted from the range's first
-        line as line 1 (line 2 after the header in the first range). ``count_lines``: count
-        the range's lines, to number the ranges after it."""
+        line as line 1 (line 2 after the header in the first range)."""
         first = start == 0
         malformed: list[tuple[int, str]] = []
 
@@ -110,8 +107,8 @@ class _Plan:
         first_line = 2 if first else 1
         with open(self.source.path, "rb") as raw:
             raw.seek(start)
-            counter = ranges.CountingReader(raw, end - start, count_lines)
-            stream = io.BufferedReader(counter, buffer_size=BLOCK_SIZE)
+            decoded = DecodingReader(raw, start, end - start, self.encoding.codec)
+            stream = io.BufferedReader(decoded, buffer_size=BLOCK_SIZE)
             try:
                 reader = pacsv.open_csv(stream, **self.options(first, on_invalid_row))
                 for record in reader:
@@ -120,10 +117,14 @@ class _Plan:
                     batch, blank = wide_batch(self.r, self.codes, self.source, self.cols, record, lines)
                     empty += blank
                     if batch is not None:
-                        batch.bytes_read, reported = counter.done - reported, counter.done
+                        batch.bytes_read, reported = decoded.done - reported, decoded.done
                         if self.prepare is not None:
                             self.prepare(batch)
                         yield batch
-            except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-                raise sniff.read_error(self.source, self.encoding, exc, start, end) from None
-        return ranges.RangeNotes(tuple(malformed), empty, counter.done, counter.newlines)
+            except BadBytes as bad:
+                line = line_at(self.source.path, start, bad.offset)
+                raise self.encoding.bad_bytes(self.source, line) from None
+            except pa.ArrowInvalid as exc:
+                raise sniff.read_error(self.source, exc) from None
+        rows = rows_done + len(malformed) + (first_line - 1)  # in an unquoted range, a row is a line
+        return ranges.RangeNotes(tuple(malformed), empty, decoded.done, rows)

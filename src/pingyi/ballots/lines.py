@@ -7,6 +7,8 @@ past the skipped rows before it.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 
@@ -22,3 +24,24 @@ def row_lines(done: int, n: int, malformed: list[tuple[int, str]], first_line: i
         if np.array_equal(moved, lines):
             return lines
         lines = moved
+
+
+def line_at(path: Path, start: int, offset: int) -> int:
+    """The line of the byte at ``offset``, counted from the line at ``start`` as line 1.
+
+    Line breaks are the CSV parser's: ``\\n``, ``\\r\\n`` or a lone ``\\r``. Used for errors
+    only, so it reads the bytes again, a block at a time.
+    """
+    breaks, previous = 0, b""
+    with open(path, "rb") as f:
+        f.seek(start)
+        left = offset - start
+        while left > 0:
+            block = f.read(min(left, 1 << 20))
+            if not block:
+                break
+            left -= len(block)
+            breaks += block.count(b"\n") + block.count(b"\r") - block.count(b"\r\n")
+            breaks -= previous == b"\r" and block[:1] == b"\n"
+            previous = block[-1:]
+    return 1 + breaks

@@ -19,9 +19,10 @@ import pyarrow.csv as pacsv
 
 from pingyi.ballots import sniff
 from pingyi.ballots.batch import Batch, Reason
+from pingyi.ballots.decode import BadBytes, DecodingReader
 from pingyi.ballots.files import BallotFile, FileNotes
 from pingyi.ballots.header import csv_header, require
-from pingyi.ballots.lines import row_lines
+from pingyi.ballots.lines import line_at, row_lines
 from pingyi.ballots.marks import MarkCodes
 from pingyi.ballots.xlsx import column_table, xlsx_rows
 from pingyi.round.models import Round
@@ -92,33 +93,42 @@ def _long_table(
         return _xlsx_table(r, source, names)
     start = sniff.sample(source)
     encoding = sniff.encoding(r, source, start)
-    require(source, csv_header(source, start, encoding, r.ballots.delimiter), names, r.ballots.delimiter)
+    header = csv_header(source, start, encoding.codec, r.ballots.delimiter)
+    require(source, header, names, r.ballots.delimiter)
     malformed: list[tuple[int, str]] = []
 
     def on_invalid_row(row: Any) -> str:
         malformed.append((row.number or 0, row.text))
         return "skip"
 
-    try:
-        table = pacsv.read_csv(
-            source.path,
-            read_options=pacsv.ReadOptions(encoding=encoding, use_threads=False),
-            parse_options=pacsv.ParseOptions(
-                delimiter=r.ballots.delimiter, ignore_empty_lines=False, invalid_row_handler=on_invalid_row
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names}, include_columns=names, strings_can_be_null=False
-            ),
-        )
-    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-        raise sniff.read_error(source, encoding, exc) from None
+    size = source.path.stat().st_size
+    with open(source.path, "rb") as raw:
+        try:
+            table = pacsv.read_csv(
+                DecodingReader(raw, 0, size, encoding.codec),
+                read_options=pacsv.ReadOptions(encoding="utf8", use_threads=False),
+                parse_options=pacsv.ParseOptions(
+                    delimiter=r.ballots.delimiter,
+                    ignore_empty_lines=False,
+                    invalid_row_handler=on_invalid_row,
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={n: pa.string() for n in names},
+                    include_columns=names,
+                    strings_can_be_null=False,
+                ),
+            )
+        except BadBytes as bad:
+            raise encoding.bad_bytes(source, line_at(source.path, 0, bad.offset)) from None
+        except pa.ArrowInvalid as exc:
+            raise sniff.read_error(source, exc) from None
     lines = row_lines(0, table.num_rows, malformed)
     filled = np.zeros(table.num_rows, dtype=bool)
     for name in names:
         text = pc.utf8_trim_whitespace(table.column(name).combine_chunks())
         filled |= pc.not_equal(pc.utf8_length(text), 0).to_numpy(zero_copy_only=False)
     empty = int((~filled).sum())
-    notes = FileNotes(encoding, (), tuple(malformed), empty, source.path.stat().st_size)
+    notes = FileNotes(encoding.codec, (), tuple(malformed), empty, size)
     return table.filter(pa.array(filled)), lines[filled], notes
 
 

@@ -11,14 +11,12 @@ the count, the rejects and every line are exactly the sequential ones.
 from __future__ import annotations
 
 import dataclasses
-import io
 import mmap
 from collections import deque
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any, BinaryIO
 
 from pingyi.ballots.batch import Batch
 from pingyi.ballots.files import BallotFile, drain
@@ -41,28 +39,6 @@ class RangeNotes:
 
 #: Reads bytes ``start..end`` of a file: its batches, then what it noticed.
 RangeReader = Callable[[int, int], Generator[Batch, None, RangeNotes]]
-
-
-class CountingReader(io.RawIOBase):
-    """A file wrapper that reads at most ``limit`` bytes and counts them (for the progress
-    bar) and, if asked, the newlines among them (to number the lines of later ranges)."""
-
-    def __init__(self, raw: BinaryIO, limit: int, count_lines: bool) -> None:
-        self.raw, self.left, self.count_lines = raw, limit, count_lines
-        self.done = 0
-        self.newlines = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        view = memoryview(buffer)[: max(self.left, 0)]
-        n = self.raw.readinto(view) or 0  # type: ignore[attr-defined]
-        self.left -= n
-        self.done += n
-        if self.count_lines:
-            self.newlines += view[:n].tobytes().count(b"\n")
-        return n
 
 
 def has_quotes(source: BallotFile) -> bool:

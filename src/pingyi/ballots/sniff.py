@@ -9,6 +9,8 @@ silently wrong count.
 from __future__ import annotations
 
 import codecs
+import re
+from dataclasses import dataclass
 
 from pingyi.ballots.files import BallotFile
 from pingyi.errors import PingyiError
@@ -44,57 +46,99 @@ def sample(source: BallotFile) -> bytes:
         return f.read(SAMPLE_BYTES)
 
 
-def encoding(r: Round, source: BallotFile, start: bytes) -> str:
-    """The file's encoding: the round's, or detected among UTF-8, UTF-8 BOM and GB18030."""
+@dataclass(frozen=True)
+class TextEncoding:
+    """The encoding a CSV file is read with, and whether the round named it or the start
+    of the file suggested it (messages say which)."""
+
+    codec: str  # "utf-8", "gb18030" or "gbk"
+    detected: bool
+
+    @property
+    def name(self) -> str:
+        return _NAMES[self.codec]
+
+    def bad_bytes(self, source: BallotFile, line: int) -> PingyiError:
+        """The error for bytes on ``line`` that do not decode in this encoding."""
+        other = "gb18030" if self.codec == "utf-8" else "utf-8"
+        if not self.detected:
+            message = (
+                f"bytes that are not valid {self.name} (the encoding set in ballots.encoding); "
+                f"use ballots.encoding: {other} if the file is {_NAMES[other]}"
+            )
+        else:
+            message = (
+                f"bytes that are not valid {self.name} (the encoding assumed from the start of the file); "
+                f"a file has one encoding: save this line as {self.name}, or use ballots.encoding: "
+                f"{other} if the file is {_NAMES[other]}"
+            )
+        return source.problem("encoding", message, line=line)
+
+
+_NAMES = {"utf-8": "UTF-8", "gb18030": "GB18030", "gbk": "GBK"}
+_CJK = re.compile("[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def encoding(r: Round, source: BallotFile, start: bytes) -> TextEncoding:
+    """The file's encoding: the round's, or detected among UTF-8, UTF-8 BOM and GB18030.
+
+    Start bytes that are not UTF-8 choose GB18030, unless another line of them is UTF-8
+    Chinese text: then the file mixes encodings (a row saved as GBK in a UTF-8 file), and
+    reading it whole as GB18030 would garble every UTF-8 row, so it is an error naming
+    the line. (GBK text that happens to be valid UTF-8 decodes to Latin, Greek or Cyrillic
+    letters, almost never to Chinese, so a GBK file is not mistaken for a mixed one.)
+    """
     wanted = r.ballots.encoding
     if wanted != "auto":
-        return "utf-8" if wanted == "utf-8-sig" else wanted
+        return TextEncoding("utf-8" if wanted == "utf-8-sig" else wanted, False)
     if start.startswith(codecs.BOM_UTF8):
-        return "utf-8"
+        return TextEncoding("utf-8", True)
     if b"\x00" in start:
         raise source.problem(
             "not_csv",
             "holds NUL bytes: not a text CSV file (UTF-16 is not supported; save it as UTF-8 or GB18030)",
         )
-    for candidate in ("utf-8", "gb18030"):
-        try:
-            codecs.getincrementaldecoder(candidate)().decode(start, final=False)
-            return candidate
-        except UnicodeDecodeError:
-            continue
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(start, final=False)
+        return TextEncoding("utf-8", True)
+    except UnicodeDecodeError:
+        pass
+    _refuse_mixed(source, start)
+    try:
+        codecs.getincrementaldecoder("gb18030")().decode(start, final=False)
+        return TextEncoding("gb18030", True)
+    except UnicodeDecodeError:
+        pass
     raise source.problem(
         "encoding", "is neither UTF-8 nor GB18030 text (set ballots.encoding in the round file)", line=1
     )
 
 
-def first_bad_line(source: BallotFile, encoding: str, start: int = 0, end: int | None = None) -> int | None:
-    """Where decoding fails (counted from ``start``), to name the line in the error."""
-    decoder = codecs.getincrementaldecoder(encoding)()
-    with open(source.path, "rb") as f:
-        f.seek(start)
-        position = start
-        for number, raw in enumerate(f, start=1):  # line by line: the file may be large
-            if end is not None and position >= end:
-                break
-            position += len(raw)
-            try:
-                decoder.decode(raw)
-            except UnicodeDecodeError:
-                return number
-    return None
-
-
-def read_error(
-    source: BallotFile, encoding: str, exc: Exception, start: int = 0, end: int | None = None
-) -> PingyiError:
-    """The located error for what pyarrow (or a decoder) raised while reading a CSV file."""
-    message = str(exc)
-    if isinstance(exc, UnicodeDecodeError) or "UTF8" in message or "utf-8" in message.lower():
-        line = first_bad_line(source, encoding, start, end)
-        other = "gb18030" if encoding.startswith("utf") else "utf-8"
-        return source.problem(
+def _refuse_mixed(source: BallotFile, start: bytes) -> None:
+    """An error if some whole lines of ``start`` are UTF-8 Chinese text and others are not UTF-8."""
+    lines = start.split(b"\n")[:-1]  # the last may be cut by the sample's end
+    utf8_line = bad_line = None
+    for number, line in enumerate(lines, start=1):
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            bad_line = bad_line or number
+            continue
+        if utf8_line is None and _CJK.search(text):
+            utf8_line = number
+        if bad_line and utf8_line:
+            break
+    if bad_line and utf8_line:
+        raise source.problem(
             "encoding",
-            f"bytes that are not {encoding} (set ballots.encoding: {other} if the file is {other})",
-            line=line,
+            f"bytes that are not valid UTF-8, though line {utf8_line} is UTF-8 text; a file has one "
+            "encoding: save this line as UTF-8, or use ballots.encoding: gb18030 if the whole file "
+            "is GB18030",
+            line=bad_line,
         )
-    return source.problem("unreadable", f"cannot be read as CSV: {message.splitlines()[0]}")
+
+
+def read_error(source: BallotFile, exc: Exception) -> PingyiError:
+    """The located error for what pyarrow raised while parsing a CSV file."""
+    lines = str(exc).strip().splitlines()
+    return source.problem("unreadable", f"cannot be read as CSV: {lines[0] if lines else type(exc).__name__}")
