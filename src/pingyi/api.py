@@ -93,6 +93,20 @@ def write_results(
             EXIT_CHECK_FAILED,
         )
     target = Path(directory)
+    if target.resolve() in manifest.results_chain(t.inputs):
+        raise PingyiError(
+            [
+                Problem(
+                    str(directory),
+                    None,
+                    "",
+                    "results_cycle",
+                    "this round reads these results (as its previous round or a composite "
+                    "component, directly or through another round): writing over them would "
+                    "make a cycle; choose another -o",
+                )
+            ]
+        )
     record = manifest.make_manifest(target, t.inputs, t.files, command, t.options)
     write_directory(target, {**t.files, "manifest.json": dumps(record)})
     return target

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from pingyi.engine.composite import Adjustments, needed_columns
+from pingyi.engine.composite import Adjustments, Sourced, needed_columns
 from pingyi.engine.movement import PreviousRound
 from pingyi.engine.opinions import Opinion, classify
 from pingyi.errors import PingyiError, Problem
@@ -28,12 +28,14 @@ class SideInputs:
     adjustments: Adjustments = field(default_factory=dict)
     opinions: list[Opinion] = field(default_factory=list)
     previous: PreviousRound | None = None
+    sourced: Sourced = field(default_factory=dict)  # composite components from other rounds
     problems: list[Problem] = field(default_factory=list)  # warnings, e.g. rows without text
 
 
 def read_side_inputs(r: Round) -> SideInputs:
     """Every side file of ``r``; raises one :class:`PingyiError` with all their problems."""
     from pingyi.results.previous import load_previous
+    from pingyi.results.sources import read_sources
 
     problems: list[Problem] = []
     side = SideInputs()
@@ -47,6 +49,10 @@ def read_side_inputs(r: Round) -> SideInputs:
             side.previous = load_previous(r.base_dir / r.previous, r.previous)
         except PingyiError as error:
             problems.extend(error.problems)
+    try:
+        side.sourced = read_sources(r)
+    except PingyiError as error:
+        problems.extend(error.problems)
     if problems:
         raise PingyiError(problems)
     return side

@@ -3,9 +3,10 @@
     综合评定结果 = 群众满意度[本级 30 % + 下级 60 %] + 日常考核 10 % − 扣分
 
 Components come from the unit's own ballot score, its satisfaction rate (in percent, so
-it sits on the same 0–100 scale as a degree), or a column of the round's ``adjustments``
-file (one row per unit: ``unit`` + named columns). Every unit needs its row and every
-needed cell a number: a gap is an error naming the unit, never a silent zero (the file
+it sits on the same 0–100 scale as a degree), a column of the round's ``adjustments``
+file (one row per unit: ``unit`` + named columns), or another round's verified results
+(``source: results``: lower levels, periods, channels; read by pingyi.results.sources).
+Every unit needs its row and every needed cell a number: a gap is an error naming the unit, never a silent zero (the file
 is read at the edge, :func:`pingyi.sidefiles.read_adjustments`).
 """
 
@@ -16,6 +17,8 @@ from fractions import Fraction
 from pingyi.round.models import Composite
 
 Adjustments = dict[str, dict[str, Fraction]]
+#: Values from other rounds' results: component name → unit id → value.
+Sourced = dict[str, dict[str, Fraction]]
 
 
 def needed_columns(composite: Composite) -> tuple[str, ...]:
@@ -24,15 +27,24 @@ def needed_columns(composite: Composite) -> tuple[str, ...]:
 
 
 def composite_score(
-    composite: Composite, score: Fraction | None, rate: Fraction | None, adjustments: dict[str, Fraction]
+    composite: Composite,
+    score: Fraction | None,
+    rate: Fraction | None,
+    adjustments: dict[str, Fraction],
+    sourced: dict[str, Fraction] | None = None,
 ) -> tuple[Fraction | None, dict[str, Fraction], Fraction]:
-    """(result, component values, total deductions); no result without a ballot score."""
+    """(result, component values, total deductions); no result without every component.
+
+    ``sourced`` holds the unit's values from other rounds' results, by component name."""
     values: dict[str, Fraction] = {}
     for component in composite.components:
+        value: Fraction | None
         if component.source == "score":
             value = score
         elif component.source == "satisfaction_rate":
             value = None if rate is None else rate * 100
+        elif component.source == "results":
+            value = (sourced or {}).get(component.name)
         else:
             value = adjustments[component.column or ""]
         if value is None:

@@ -12,7 +12,7 @@ import numpy as np
 
 from pingyi.ballots.count import BallotCounts
 from pingyi.engine import awards, movement
-from pingyi.engine.composite import Adjustments, composite_score
+from pingyi.engine.composite import Adjustments, Sourced, composite_score
 from pingyi.engine.grades import Facts, grade
 from pingyi.engine.movement import PreviousRound
 from pingyi.engine.opinions import Opinion
@@ -28,12 +28,13 @@ def tally(
     adjustments: Adjustments | None = None,
     previous: PreviousRound | None = None,
     opinions: list[Opinion] | None = None,
+    sourced: Sourced | None = None,
 ) -> TallyResult:
     """The official result of a round from its counted ballots and its side files' values."""
     r = counts.round
     scorer = Scorer(r, counts.codes)
     scores = [scorer.unit(counts.counts[i]) for i in range(len(r.units))]
-    units = _unit_results(r, scores, adjustments or {})
+    units = _unit_results(r, scores, adjustments or {}, sourced or {})
     _grade(r, counts, units)
     awards.mark_veto(r, units)
     categories = [_category(r, counts, scorer, units, c.id) for c in r.categories]
@@ -81,14 +82,17 @@ def _grade(r: Round, counts: BallotCounts, units: list[UnitResult]) -> None:
             unit.grades[grading.id] = grade(grading, facts, bases, labels, r.scoring.precision)
 
 
-def _unit_results(r: Round, scores: list[UnitScore], adjustments: Adjustments) -> list[UnitResult]:
+def _unit_results(
+    r: Round, scores: list[UnitScore], adjustments: Adjustments, sourced: Sourced
+) -> list[UnitResult]:
     results = []
     for unit, tallied in zip(r.units, scores, strict=True):
         if r.composite is None:
             results.append(UnitResult(unit, tallied, tallied.score))
             continue
+        own = {name: values[unit.id] for name, values in sourced.items() if unit.id in values}
         score, parts, deductions = composite_score(
-            r.composite, tallied.score, tallied.satisfaction_rate, adjustments.get(unit.id, {})
+            r.composite, tallied.score, tallied.satisfaction_rate, adjustments.get(unit.id, {}), own
         )
         results.append(UnitResult(unit, tallied, score, parts, deductions))
     return results

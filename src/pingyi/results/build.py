@@ -44,7 +44,7 @@ def build(
         r, round_display = load_round(round_file), str(round_file)
     side = read_side_inputs(r)
     counts = read_ballots(r, [p for p, _ in ballots], progress, displays=[d for _, d in ballots])
-    result = tally(counts, side.adjustments, side.previous, side.opinions)
+    result = tally(counts, side.adjustments, side.previous, side.opinions, side.sourced)
     problems = ballot_problems(counts) + side.problems + result.problems
     document = doc.results_document(counts, result, problems, version)
     files = {

@@ -26,7 +26,7 @@ BUILTIN = "<pingyi>/schemes/"
 
 @dataclass(frozen=True)
 class Input:
-    role: str  # round, scheme, units, adjustments, previous, ballots
+    role: str  # round, scheme, units, adjustments, opinions, previous, component, ballots
     path: Path
     display: str
 
@@ -63,6 +63,10 @@ def round_inputs(r: Round, round_file: str, ballots: list[tuple[Path, str]]) -> 
                 "previous", (r.base_dir / r.previous / "results.json").resolve(), f"{r.previous}/results.json"
             )
         )
+    for component in r.composite.components if r.composite else []:
+        if component.source == "results" and component.path:
+            results = (r.base_dir / component.path / "results.json").resolve()
+            inputs.append(Input("component", results, f"{component.path}/results.json"))
     inputs.extend(
         Input("ballots", path.resolve(), display)
         for path, display in sorted(ballots, key=lambda b: str(b[0].resolve()))
@@ -175,3 +179,27 @@ def _inside(path: Path, directory: Path) -> bool:
 
 def _bad(path: Path, message: str, field: str = "") -> PingyiError:
     return PingyiError([Problem(str(path), None, field, "bad_manifest", message)])
+
+
+#: Inputs that are other rounds' results directories (their results.json).
+RESULTS_ROLES = ("previous", "component")
+
+
+def results_chain(inputs: list[Input]) -> list[Path]:
+    """Every results directory this round reads, directly or through the rounds it reads
+    (a chain lower → upper → city), each once, in the order first reached."""
+    seen: list[Path] = []
+    todo = [i.path.parent for i in inputs if i.role in RESULTS_ROLES]
+    while todo:
+        directory = todo.pop(0).resolve()
+        if directory in seen:
+            continue
+        seen.append(directory)
+        try:
+            record = read_manifest(directory)
+        except PingyiError:
+            continue
+        for item in record["inputs"]:
+            if item.get("role") in RESULTS_ROLES:
+                todo.append(resolve_stored(item["path"], directory).parent)
+    return seen

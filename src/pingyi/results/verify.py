@@ -98,10 +98,10 @@ def _check_inputs(directory: Path, record: dict[str, Any], report: Verification)
             report.differences.append(f"input {item['path']} ({item['role']}) is missing")
         elif file_sha256(path) != item["sha256"]:
             report.differences.append(f"input {item['path']} ({item['role']}) has changed (SHA-256 differs)")
-        elif item["role"] == "previous":
+        elif item["role"] in ("previous", "component"):
             previous = path.parent
             try:
                 changed = changed_outputs(previous, read_manifest(previous))
             except PingyiError as error:
                 changed = [str(p) for p in error.problems]
-            report.differences.extend(f"previous results {item['path']}: {c}" for c in changed)
+            report.differences.extend(f"{item['role']} results {item['path']}: {c}" for c in changed)

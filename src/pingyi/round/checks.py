@@ -76,7 +76,7 @@ def cross_check(values: dict[str, Any], doc: Located, display: str, base_dir: Pa
     if "scale" in has and "units" in values:
         _check_ballots(report, values.get("ballots", Ballots()), values["scale"], unit_ids)
     _check_composite(report, values)
-    check_practice(report, values)
+    check_practice(report, values, base_dir)
     for key in ("adjustments", "previous"):
         _check_path(report, key, values.get(key), base_dir)
     opinions = values.get("opinions")
@@ -183,7 +183,7 @@ def _check_category_sizes(
         winners = category.winners
         if not (category.ranked and isinstance(winners, int) and isinstance(last, int)):
             continue  # unranked, or shares of the category (rounded by the engine)
-        if winners + last > size:
+        if winners and last and winners + last > size:
             report.add(
                 ("categories", i, "winners"),
                 "awards_exceed_units",

@@ -226,18 +226,32 @@ class Unit(Section):
 
 
 class Component(Section):
-    """One term of a composite result (seed 003: own 30 % + lower 60 % + daily 10 %)."""
+    """One term of a composite result (seed 003: own 30 % + lower 60 % + daily 10 %).
+
+    ``source: results`` reads another round's results directory (``path``), its
+    ``measure`` per unit; ``units`` maps this round's unit id to the other round's unit
+    ids, whose values are averaged (seed 003: 下级评议结果占60%; a 局 from its 文化站)."""
 
     name: Id
     label: str | None = None
-    source: Literal["score", "satisfaction_rate", "adjustment"] = "score"
+    source: Literal["score", "satisfaction_rate", "adjustment", "results"] = "score"
     column: str | None = None
+    path: str | None = None
+    measure: Literal["score", "satisfaction_rate", "composite"] = "score"
+    units: dict[str, list[str]] = {}
     weight: Exact
 
     @model_validator(mode="after")
-    def _column_for_adjustment(self) -> Component:
+    def _source_needs(self) -> Component:
         if self.source == "adjustment" and not self.column:
             raise ValueError("a component with source: adjustment names its column")
+        if self.source == "results" and not self.path:
+            raise ValueError("a component with source: results names the results directory (path)")
+        if self.source != "results" and (self.path or self.units or "measure" in self.model_fields_set):
+            raise ValueError("path, measure and units belong to a component with source: results")
+        for unit, others in self.units.items():
+            if not others:
+                raise ValueError(f"units.{unit}: name at least one unit of the other round")
         return self
 
 

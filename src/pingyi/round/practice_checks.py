@@ -10,6 +10,7 @@ its grading's grades; a sheet cap names an option.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any, Protocol
 
 from pingyi.round.grading import GradeRequirement, Grading, MeasureRequirement
@@ -20,8 +21,9 @@ class Reporter(Protocol):
     def add(self, path: Path_, code: str, message: str) -> None: ...
 
 
-def check_practice(report: Reporter, values: dict[str, Any]) -> None:
+def check_practice(report: Reporter, values: dict[str, Any], base_dir: Path) -> None:
     """Add a located problem for every dangling name in the practice keys."""
+    _check_sources(report, values, base_dir)
     scale = values.get("scale")
     codes = [o.code for o in scale.options] + ["blank"] if scale is not None else None
     gradings: dict[str, Grading] = {}
@@ -54,6 +56,28 @@ def check_practice(report: Reporter, values: dict[str, Any]) -> None:
     if sheets is not None and sheets.max_share and codes is not None:
         for code in sheets.max_share:
             _known(report, ("sheets", "max_share", code), code, codes[:-1], "an option code")
+
+
+def _check_sources(report: Reporter, values: dict[str, Any], base_dir: Path) -> None:
+    """A ``source: results`` component names a results directory that exists and maps
+    units of this round."""
+    composite = values.get("composite")
+    units = values.get("units")
+    unit_ids = [u.id for u in units if u is not None] if isinstance(units, list) else None
+    for i, component in enumerate(composite.components if composite is not None else []):
+        if component.source != "results" or component.path is None:
+            continue
+        if not (base_dir / component.path / "results.json").is_file():
+            report.add(
+                ("composite", "components", i, "path"),
+                "file_not_found",
+                f"no results.json in '{component.path}' (looked in {base_dir / component.path}); "
+                "tally that round first",
+            )
+        for unit_id in component.units if unit_ids is not None else []:
+            _known(
+                report, ("composite", "components", i, "units", unit_id), unit_id, unit_ids or [], "a unit"
+            )
 
 
 def _check_bands(
