@@ -17,7 +17,7 @@ round: t
 extends: qianren-2-1-0
 categories:
   - {id: local, name: 地方管理部门, winners: 1}
-  - {id: vertical, name: 垂直管理部门, winners: 1}
+  - {id: vertical, name: 垂直管理部门, winners: 0}
 strata:
   - {id: service, name: 服务对象, weight: 1}
   - {id: officials, name: 党政干部, weight: 2}
@@ -39,8 +39,8 @@ CASES = [
     ),
     (
         "wrong type",
-        GOOD.replace("winners: 1}\n  - {id: vertical", "winners: five}\n  - {id: vertical"),
-        [("round.yaml", 4, "categories[0].winners", "wrong_type")],
+        GOOD.replace("winners: 1}\n  - {id: vertical", "winners: 1, ranked: five}\n  - {id: vertical"),
+        [("round.yaml", 4, "categories[0].ranked", "wrong_type")],
     ),
     ("bad literal", GOOD + "scoring:\n  method: summ\n", [("round.yaml", 14, "scoring.method", "bad_value")]),
     (
@@ -186,7 +186,7 @@ def test_extends_cycle(write):
 
 
 def test_units_file_errors_point_at_csv_lines(write):
-    write("units.csv", "id,name,category\na,甲,local\nb,乙,finance\na,丙,local\n")
+    write("units.csv", "id,name,category\na,甲,local\nb,乙,finance\na,丙,local\nc,丁,vertical\n")
     path = write("round.yaml", GOOD.split("units:")[0] + "units: units.csv\n")
     with pytest.raises(PingyiError) as info:
         load_round(path)

@@ -171,7 +171,7 @@ def test_escaped_control_character_in_a_unit_name_and_key(write):
 
 
 def test_control_character_in_units_file_is_located(write):
-    write("units.csv", "id,name,category\na,甲,local\nb,乙\x1b[31m,local\n")
+    write("units.csv", "id,name,category\na,甲,local\nb,乙\x1b[31m,local\nc,丙,vertical\n")
     path = write("round.yaml", GOOD.split("units:")[0] + "units: units.csv\n")
     assert _problems(path) == [("units.csv", 3, "units[1].name", "control_character")]
 
@@ -179,3 +179,122 @@ def test_control_character_in_units_file_is_located(write):
 def test_tabs_and_line_breaks_in_a_title_are_fine(write):
     r = load_round(write("round.yaml", GOOD + 'title: "评议\\t活动"\ndate: |\n  2024\n  年\n'))
     assert (r.title, r.date) == ("评议\t活动", "2024\n年\n")
+
+
+# --- e) numbers and awards ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("below", ["1.5", "90", "-0.1", "150%"])
+def test_rate_threshold_over_one_is_refused(write, below):
+    path = write("round.yaml", GOOD + f"awards: {{rectification: {{below: {below}}}}}\n")
+    assert _problems(path) == [("round.yaml", NEXT, "awards.rectification.below", "bad_value")]
+
+
+def test_score_threshold_may_be_any_number(write):
+    r = load_round(write("round.yaml", GOOD + "awards: {rectification: {below: 85, measure: score}}\n"))
+    assert r.awards.rectification is not None and r.awards.rectification.below == 85
+
+
+@pytest.mark.parametrize("below", ["0x10", "0o7", "0b1", "1_0", "1:30", "1_0.5", ".inf", ".nan", "0x1.8p1"])
+def test_numbers_not_in_decimal_are_refused(write, below):
+    path = write("round.yaml", GOOD + f"awards: {{rectification: {{below: {below}, measure: score}}}}\n")
+    assert _problems(path) == [("round.yaml", NEXT, "awards.rectification.below", "bad_value")]
+
+
+def test_leading_zero_is_read_as_written_in_decimal(write):
+    # YAML 1.1 reads 017 as octal 15; the digits the user wrote are what counts.
+    r = load_round(write("round.yaml", GOOD + "awards: {rectification: {below: 017, measure: score}}\n"))
+    assert r.awards.rectification is not None and r.awards.rectification.below == 17
+
+
+def test_hex_winners_is_refused(write):
+    path = write(
+        "round.yaml", GOOD.replace("winners: 1}\n  - {id: vertical", "winners: 0x1}\n  - {id: vertical")
+    )
+    assert _problems(path) == [("round.yaml", 4, "categories[0].winners", "wrong_type")]
+
+
+def test_ids_with_leading_zeros_keep_their_digits(write):
+    text = GOOD + "  - {id: 007, name: 丁, category: local}\n  - {id: 010, name: 戊, category: local}\n"
+    r = load_round(write("round.yaml", text))
+    assert [u.id for u in r.units][-2:] == ["007", "010"]
+
+
+def test_winners_and_last_place_over_the_units_of_a_category(write):
+    text = GOOD.replace("winners: 1}\n  - {id: vertical", "winners: 2}\n  - {id: vertical")
+    assert _problems(write("round.yaml", text)) == [
+        ("round.yaml", 4, "categories[0].winners", "awards_exceed_units")
+    ]
+
+
+def test_category_last_place_counts_too(write):
+    text = GOOD.replace("winners: 1}\n  - {id: vertical", "winners: 1, last_place: 2}\n  - {id: vertical")
+    assert _problems(write("round.yaml", text)) == [
+        ("round.yaml", 4, "categories[0].winners", "awards_exceed_units")
+    ]
+
+
+def test_no_winners_and_every_unit_last_is_not_a_clash(write):
+    text = GOOD.replace("winners: 1}\n  - {id: vertical", "winners: 0, last_place: 2}\n  - {id: vertical")
+    assert load_round(write("round.yaml", text)).categories[0].last_place == 2
+
+
+def test_unranked_category_may_have_few_units(write):
+    text = GOOD.replace("winners: 1}\n  - {id: vertical", "winners: 5, ranked: false}\n  - {id: vertical")
+    assert load_round(write("round.yaml", text)).categories[0].winners == 5
+
+
+def test_empty_category_is_refused(write):
+    text = GOOD.replace("strata:", "  - {id: financial, name: 金融部门, winners: 0}\nstrata:")
+    assert _problems(write("round.yaml", text)) == [("round.yaml", 6, "categories[2]", "empty_category")]
+
+
+SHADOW = "root:$6$S3cr3tSalt$hashhashhash:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n"
+
+
+def test_units_path_that_is_not_a_table_is_refused_without_its_content(write, tmp_path):
+    write("shadow", SHADOW)
+    path = write("round.yaml", GOOD.split("units:")[0] + f"units: {tmp_path / 'shadow'}\n")
+    with pytest.raises(PingyiError) as info:
+        load_round(path)
+    assert [p.as_tuple()[1:] for p in info.value.problems] == [(NEXT - 4, "units", "bad_value")]
+    assert "S3cr3t" not in str(info.value) and "19000" not in str(info.value)
+
+
+def test_units_file_without_the_header_never_echoes_a_data_line(write):
+    write("secret.csv", SHADOW)
+    path = write("round.yaml", GOOD.split("units:")[0] + "units: secret.csv\n")
+    with pytest.raises(PingyiError) as info:
+        load_round(path)
+    assert [(os.path.basename(p.file), p.line, p.field, p.code) for p in info.value.problems] == [
+        ("secret.csv", 1, "", "missing_column")
+    ]
+    message = info.value.problems[0].message
+    assert "S3cr3t" not in message and "root" not in message and "daemon" not in message
+    assert "id, name, category" in message
+
+
+def test_units_file_header_typo_is_named(write):
+    write("units.csv", "id,Name,category\na,甲,local\n")
+    path = write("round.yaml", GOOD.split("units:")[0] + "units: units.csv\n")
+    with pytest.raises(PingyiError) as info:
+        load_round(path)
+    assert "'Name'" in info.value.problems[0].message
+    assert "甲" not in info.value.problems[0].message
+
+
+def test_units_file_up_a_folder_is_fine(write):
+    write("units.csv", "id,name,category\na,甲,local\nb,乙,local\nc,丙,vertical\n")
+    path = write("sub/round.yaml", GOOD.split("units:")[0] + "units: ../units.csv\n")
+    assert [u.id for u in load_round(path).units] == ["a", "b", "c"]
+
+
+def test_units_file_missing_points_at_the_round_line(write):
+    path = write("round.yaml", GOOD.split("units:")[0] + "units: nothere.csv\n")
+    assert _problems(path) == [("round.yaml", NEXT - 4, "units", "file_not_found")]
+
+
+def test_units_xlsx_that_is_not_a_workbook(write):
+    write("units.xlsx", "id,name,category\n")
+    path = write("round.yaml", GOOD.split("units:")[0] + "units: units.xlsx\n")
+    assert _problems(path) == [("units.xlsx", None, "", "unreadable")]

@@ -20,7 +20,8 @@ from .test_round_errors import GOOD
 
 
 def test_round_inherits_scheme_and_overrides_key_by_key(write):
-    path = write("round.yaml", GOOD + "scoring:\n  precision: 3\nawards:\n  last_place: 2\n")
+    text = GOOD.replace("winners: 1}", "winners: 0}")  # two last places leave no room for a winner
+    path = write("round.yaml", text + "scoring:\n  precision: 3\nawards:\n  last_place: 2\n")
     r = load_round(path)
     assert r.scheme == "qianren-2-1-0"
     assert r.scoring.method == "sum"  # from the scheme
@@ -34,7 +35,8 @@ def test_round_inherits_scheme_and_overrides_key_by_key(write):
 
 def test_chain_of_extends(write):
     write("mid.yaml", "scheme: mid\nextends: qianren-2-1-0\nawards:\n  last_place: 3\n")
-    r = load_round(write("round.yaml", GOOD.replace("qianren-2-1-0", "mid.yaml")))
+    text = GOOD.replace("qianren-2-1-0", "mid.yaml").replace("winners: 1}", "winners: 0}")
+    r = load_round(write("round.yaml", text))
     assert r.scheme == "mid"
     assert r.awards.last_place == 3
     assert r.awards.veto_blocks == ["winner"]
@@ -58,10 +60,12 @@ def test_numbers_are_exact(text, expected):
 
 
 def test_units_from_csv_in_gb18030(write):
-    write("units.csv", "id,name,category\na,市委办公室,local\nc,国土资源局,vertical\n".encode("gb18030"))
+    text = "id,name,category\na,市委办公室,local\nb,财政局,local\nc,国土资源局,vertical\n"
+    write("units.csv", text.encode("gb18030"))
     r = load_round(write("round.yaml", GOOD.split("units:")[0] + "units: units.csv\n"))
     assert [(u.id, u.name, u.category) for u in r.units] == [
         ("a", "市委办公室", "local"),
+        ("b", "财政局", "local"),
         ("c", "国土资源局", "vertical"),
     ]
 
@@ -71,11 +75,16 @@ def test_units_from_xlsx(write, tmp_path):
 
     book = Workbook()
     sheet = book.active
-    for row in (["id", "name", "category"], ["a", "甲", "local"], ["c", "丙", "vertical"]):
+    for row in (
+        ["id", "name", "category"],
+        ["a", "甲", "local"],
+        ["b", "乙", "local"],
+        ["c", "丙", "vertical"],
+    ):
         sheet.append(row)
     book.save(tmp_path / "units.xlsx")
     r = load_round(write("round.yaml", GOOD.split("units:")[0] + "units: units.xlsx\n"))
-    assert [u.id for u in r.units] == ["a", "c"]
+    assert [u.id for u in r.units] == ["a", "b", "c"]
 
 
 @pytest.mark.parametrize("name", schemes.builtin_names())

@@ -22,7 +22,7 @@ from pingyi.errors import PingyiError, Problem
 from pingyi.round import schemes
 from pingyi.round.checks import cross_check
 from pingyi.round.models import ANY_FILE_KEYS, Round
-from pingyi.round.tablefile import read_rows
+from pingyi.round.tablefile import TABLE_SUFFIXES, read_rows
 from pingyi.round.yamlfile import Located, Path_, control_problem, format_path, load_yaml, merge, read_text
 
 
@@ -170,6 +170,7 @@ def _expand_units_file(doc: Located, base_dir: Path, files: list[Path]) -> list[
         return []
     path = base_dir / units
     display = str(path)
+    _check_table_path(doc, ("units",), path, "units")
     rows = read_rows(path, display, ("id", "name", "category"))
     files.append(path.resolve())
     doc.data["units"] = [{k: row[k] for k in ("id", "name", "category")} for _, row in rows]
@@ -186,6 +187,40 @@ def _expand_units_file(doc: Located, base_dir: Path, files: list[Path]) -> list[
                     Problem(display, line, format_path(("units", index, key)), "control_character", wrong)
                 )
     return problems
+
+
+def _check_table_path(doc: Located, key: Path_, path: Path, what: str) -> None:
+    """A side table named in the round file is a CSV or XLSX file that is there.
+
+    Checked before the file is opened, so ``units: /etc/shadow`` is refused by its name
+    and nothing of an unrelated file reaches a message.
+    """
+    file, line = doc.where[key]
+    named = doc.data[key[0]]
+    if path.suffix.lower() not in TABLE_SUFFIXES:
+        raise PingyiError(
+            [
+                Problem(
+                    file,
+                    line,
+                    format_path(key),
+                    "bad_value",
+                    f"expected a .csv or .xlsx file of {what} (got '{named}')",
+                )
+            ]
+        )
+    if not path.exists():
+        raise PingyiError(
+            [
+                Problem(
+                    file,
+                    line,
+                    format_path(key),
+                    "file_not_found",
+                    f"file '{named}' not found (looked in {path})",
+                )
+            ]
+        )
 
 
 # --- validation --------------------------------------------------------------------------

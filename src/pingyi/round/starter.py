@@ -7,6 +7,7 @@ the placeholder units, categories and strata with the round's own.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from pathlib import Path
 
 from pingyi.errors import PingyiError, Problem
@@ -45,19 +46,23 @@ def starter_round(scheme: str, out: Path, units_file: Path | None = None) -> dic
         f"extends: {scheme}",
     ]
     if units_file is None:
-        categories = ["local"]
+        categories = [c for _, _, c in PLACEHOLDER_UNITS]
         units_lines = ["units:                      # or: units: units.csv (columns id,name,category)"]
         units_lines += [f"  - {{id: {i}, name: {n}, category: {c}}}" for i, n, c in PLACEHOLDER_UNITS]
         unit_ids = [i for i, _, _ in PLACEHOLDER_UNITS]
     else:
         rows = read_rows(units_file, str(units_file), ("id", "name", "category"))
-        categories = list(dict.fromkeys(row["category"] for _, row in rows))
+        categories = [row["category"] for _, row in rows]
         unit_ids = [row["id"] for _, row in rows]
         relative = os.path.relpath(units_file, base if str(base) else ".")
         units_lines = [f"units: {relative}              # columns id,name,category"]
     lines.append("categories:                   # ranked separately; winners = how many 优胜单位")
     names = {"local": "地方管理部门"}
-    lines += [f"  - {{id: {c}, name: {names.get(c, c)}, winners: 1}}" for c in categories]
+    last_place = doc.get("awards", {}).get("last_place", 1)
+    for category, size in Counter(categories).items():
+        # one winner where the category has room for it beside its last places
+        winners = 1 if not isinstance(last_place, int) or size > last_place else 0
+        lines.append(f"  - {{id: {category}, name: {names.get(category, category)}, winners: {winners}}}")
     if "strata" not in doc:
         lines += [
             "strata:                       # voter groups (评议层面) and their weight coefficients",

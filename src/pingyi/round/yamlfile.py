@@ -79,6 +79,11 @@ _COLLECTION_TAGS: dict[type[yaml.Node], str] = {
     yaml.MappingNode: _CORE + "map",
 }
 _AS_TEXT = {_CORE + t for t in ("str", "timestamp", "value", "merge")}
+#: Numbers as people write them. YAML 1.1 also reads 0x10, 0o17, 017 (octal 15), 1_000
+#: and 1:30 (sexagesimal) as numbers; those stay text, so 017 is 17 where a number is
+#: expected, an id 007 keeps its zeros, and 0x10 is an error naming its line.
+_DECIMAL_INT = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
+_DECIMAL_FLOAT = re.compile(r"^[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?$")
 #: Control characters (C0 but tab and line feed, DEL, C1) and bidirectional overrides:
 #: round texts reach terminals, CSV files and workbooks, where these rewrite the screen
 #: or reorder what a reader sees.
@@ -246,10 +251,15 @@ def _build(
 def _scalar(
     node: yaml.Node, path: Path_, display: str, problems: list[Problem], scalars: yaml.SafeLoader
 ) -> Any:
-    """A scalar's value; dates, ``=`` and ``<<`` stay the text written."""
+    """A scalar's value: numbers only from decimal text; dates, ``=``, ``<<`` and any
+    other number stay the text written."""
     text: str = node.value
     kind = node.tag.removeprefix(_CORE)
-    if node.tag in _AS_TEXT:
+    if (
+        node.tag in _AS_TEXT
+        or (kind == "int" and not _DECIMAL_INT.match(text))
+        or (kind == "float" and not _DECIMAL_FLOAT.match(text))
+    ):
         value: Any = text
     else:
         try:
