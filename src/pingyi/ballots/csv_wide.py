@@ -21,7 +21,7 @@ from pingyi.ballots import ranges, sniff
 from pingyi.ballots.batch import Batch
 from pingyi.ballots.decode import BadBytes, DecodingReader
 from pingyi.ballots.files import BallotFile, FileNotes, Prepare
-from pingyi.ballots.header import Columns, columns, csv_header, raw_header
+from pingyi.ballots.header import Columns, columns, csv_header, parse_options
 from pingyi.ballots.lines import line_at, row_lines
 from pingyi.ballots.marks import MarkCodes
 from pingyi.ballots.wide import wide_batch
@@ -37,11 +37,10 @@ def csv_batches(
     """The sheets of a wide CSV file, in file order; returns what reading noticed."""
     start = sniff.sample(source)
     encoding = sniff.encoding(r, source, start)
-    header = csv_header(source, start, encoding.codec, r.ballots.delimiter)
-    cols = columns(r, source, header)
     quoted = ranges.has_quotes(source)
-    names = raw_header(start, encoding.codec, r.ballots.delimiter)
-    plan = _Plan(r, codes, source, cols, encoding, names, prepare, quoted)
+    header = csv_header(source, encoding, r.ballots.delimiter, quoted)
+    cols = columns(r, source, header)
+    plan = _Plan(r, codes, source, cols, encoding, header, prepare, quoted)
     spans = ranges.byte_ranges(source, encoding.codec, quoted)
     if len(spans) == 1:
         notes = yield from plan.read(*spans[0])
@@ -59,7 +58,7 @@ class _Plan:
     source: BallotFile
     cols: Columns
     encoding: sniff.TextEncoding
-    raw_header: list[str]
+    header: list[str]  # the names as the parser reads them, given to ranges after the first
     prepare: Prepare | None
     quoted: bool  # the file holds a quote character somewhere
 
@@ -75,16 +74,9 @@ class _Plan:
             block_size=BLOCK_SIZE,
             encoding="utf8",  # the DecodingReader hands on checked UTF-8
             use_threads=False,
-            column_names=None if first else self.raw_header,
+            column_names=None if first else self.header,
         )
-        # a file without any quote character is tokenized without quote handling (faster)
-        parse = pacsv.ParseOptions(
-            delimiter=b.delimiter,
-            ignore_empty_lines=False,
-            invalid_row_handler=on_invalid_row,
-            quote_char='"' if self.quoted else False,
-            double_quote=self.quoted,
-        )
+        parse = parse_options(b.delimiter, self.quoted, on_invalid_row)
         convert = pacsv.ConvertOptions(
             column_types=types,
             include_columns=list(types),

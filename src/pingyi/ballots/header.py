@@ -8,11 +8,19 @@ delimiter is reported as a wrong delimiter, the commonest cause.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
+from typing import Any
 
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from pingyi.ballots.decode import BadBytes, DecodingReader
 from pingyi.ballots.files import BallotFile
+from pingyi.ballots.lines import line_at
+from pingyi.ballots.sniff import TextEncoding, read_error
 from pingyi.round.models import Round
+
+HEADER_BLOCK = 1 << 20  # the header is parsed from the first block of this size
 
 
 @dataclass(frozen=True)
@@ -33,21 +41,20 @@ class Columns:
 
 
 def columns(r: Round, source: BallotFile, header: list[str]) -> Columns:
-    """Map the round's columns onto a wide file's header (names already trimmed)."""
+    """Map the round's columns onto a wide file's header. Names match after trimming
+    whitespace (``swbgs `` is column ``swbgs``); the columns keep the header's own names,
+    which the parser reads them by."""
     b = r.ballots
-    seen: set[str] = set()
-    for name in header:
-        if name in seen:
-            raise source.problem("duplicate_column", f"column '{name}' appears twice", line=1, column=name)
-        seen.add(name)
+    named = _by_trimmed_name(source, header)
+    trimmed = list(named)
     fixed = [b.sheet_id, b.stratum] + ([b.form] if b.form else [])
-    missing = [c for c in fixed if c not in seen]
+    missing = [c for c in fixed if c not in named]
     if missing:
         raise source.problem(
-            "missing_column", missing_message(missing, header, b.delimiter), line=1, column=missing[0]
+            "missing_column", missing_message(missing, trimmed, b.delimiter), line=1, column=missing[0]
         )
     wanted = {i: b.columns.get(u.id, u.id) for i, u in enumerate(r.units)}
-    units = {i: c for i, c in wanted.items() if c in seen}
+    units = {i: named[c] for i, c in wanted.items() if c in named}
     absent = tuple(i for i in wanted if i not in units)
     if absent and not r.forms:
         names = ", ".join(f"{wanted[i]} ({r.units[i].id})" for i in absent[:8])
@@ -58,18 +65,41 @@ def columns(r: Round, source: BallotFile, header: list[str]) -> Columns:
             line=1,
             column=wanted[absent[0]],
         )
-    used = set(fixed) | set(units.values())
-    unused = tuple(c for c in header if c not in used)
-    return Columns(b.sheet_id, b.stratum, b.form, units, absent, unused)
+    used = set(fixed) | set(wanted.values())
+    unused = tuple(c for c in trimmed if c not in used)
+    form = named[b.form] if b.form else None
+    return Columns(named[b.sheet_id], named[b.stratum], form, units, absent, unused)
 
 
-def require(source: BallotFile, header: list[str], names: list[str], delimiter: str) -> None:
-    """Every one of ``names`` is in the header (the long layout's fixed columns)."""
-    missing = [n for n in names if n not in header]
+def require(source: BallotFile, header: list[str], names: list[str], delimiter: str) -> list[str]:
+    """The header's own names of ``names`` (the long layout's fixed columns), matched after
+    trimming whitespace; a missing one is an error."""
+    named = _by_trimmed_name(source, header)
+    missing = [n for n in names if n not in named]
     if missing:
         raise source.problem(
-            "missing_column", missing_message(missing, header, delimiter), line=1, column=missing[0]
+            "missing_column", missing_message(missing, list(named), delimiter), line=1, column=missing[0]
         )
+    return [named[n] for n in names]
+
+
+def _by_trimmed_name(source: BallotFile, header: list[str]) -> dict[str, str]:
+    """Trimmed name -> the header's own name, in header order; two names that are one
+    after trimming are an error on line 1."""
+    named: dict[str, str] = {}
+    for original in header:
+        name = original.strip()
+        if name in named:
+            first = named[name]
+            message = (
+                f"column '{name}' appears twice"
+                if first == original
+                else f"columns '{first}' and '{original}' are one column after trimming spaces: "
+                "rename one of them"
+            )
+            raise source.problem("duplicate_column", message, line=1, column=name)
+        named[name] = original
+    return named
 
 
 def missing_message(missing: list[str], header: list[str], delimiter: str) -> str:
@@ -86,17 +116,37 @@ def missing_message(missing: list[str], header: list[str], delimiter: str) -> st
     return text
 
 
-def csv_header(source: BallotFile, sample: bytes, encoding: str, delimiter: str) -> list[str]:
-    """The header's names, trimmed; an empty header is an error."""
-    names = raw_header(sample, encoding, delimiter)
+def parse_options(delimiter: str, quoted: bool = True, on_invalid_row: Any = None) -> pacsv.ParseOptions:
+    """How a ballot CSV file is tokenized. Empty lines are kept (as rows), so that lines
+    stay exact; a file without any quote character is tokenized without quote handling
+    (faster)."""
+    return pacsv.ParseOptions(
+        delimiter=delimiter,
+        ignore_empty_lines=False,
+        invalid_row_handler=on_invalid_row,
+        quote_char='"' if quoted else False,
+        double_quote=quoted,
+    )
+
+
+def csv_header(source: BallotFile, encoding: TextEncoding, delimiter: str, quoted: bool = True) -> list[str]:
+    """The header's names exactly as the parser reads them (not trimmed): the first block
+    of the file, parsed by pyarrow with the options the file is read with."""
+    size = source.path.stat().st_size
+    with open(source.path, "rb") as raw:
+        try:
+            reader = pacsv.open_csv(
+                DecodingReader(raw, 0, size, encoding.codec),
+                read_options=pacsv.ReadOptions(encoding="utf8", use_threads=False, block_size=HEADER_BLOCK),
+                parse_options=parse_options(delimiter, quoted, lambda row: "skip"),
+            )
+        except BadBytes as bad:
+            raise encoding.bad_bytes(source, line_at(source.path, 0, bad.offset)) from None
+        except pa.ArrowInvalid as exc:
+            if "Empty CSV file" in str(exc):
+                raise source.problem("empty_file", "has no header row", line=1) from None
+            raise read_error(source, exc) from None
+        names: list[str] = reader.schema.names
     if not "".join(names).strip():
         raise source.problem("empty_file", "has no header row", line=1)
-    return [h.strip() for h in names]
-
-
-def raw_header(sample: bytes, encoding: str, delimiter: str) -> list[str]:
-    """The header's names as pyarrow reads them (not stripped): later ranges are given
-    these, since they do not start with the header."""
-    text = sample.decode(encoding, errors="ignore").lstrip("\ufeff")
-    first = text.splitlines()[0] if text else ""
-    return next(csv.reader([first], delimiter=delimiter)) if first else [""]
+    return names

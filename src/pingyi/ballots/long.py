@@ -21,7 +21,7 @@ from pingyi.ballots import sniff
 from pingyi.ballots.batch import Batch, Reason
 from pingyi.ballots.decode import BadBytes, DecodingReader
 from pingyi.ballots.files import BallotFile, FileNotes
-from pingyi.ballots.header import csv_header, require
+from pingyi.ballots.header import csv_header, parse_options, require
 from pingyi.ballots.lines import line_at, row_lines
 from pingyi.ballots.marks import MarkCodes
 from pingyi.ballots.xlsx import column_table, xlsx_rows
@@ -93,8 +93,8 @@ def _long_table(
         return _xlsx_table(r, source, names)
     start = sniff.sample(source)
     encoding = sniff.encoding(r, source, start)
-    header = csv_header(source, start, encoding.codec, r.ballots.delimiter)
-    require(source, header, names, r.ballots.delimiter)
+    header = csv_header(source, encoding, r.ballots.delimiter)
+    own = require(source, header, names, r.ballots.delimiter)
     malformed: list[tuple[int, str]] = []
 
     def on_invalid_row(row: Any) -> str:
@@ -107,17 +107,13 @@ def _long_table(
             table = pacsv.read_csv(
                 DecodingReader(raw, 0, size, encoding.codec),
                 read_options=pacsv.ReadOptions(encoding="utf8", use_threads=False),
-                parse_options=pacsv.ParseOptions(
-                    delimiter=r.ballots.delimiter,
-                    ignore_empty_lines=False,
-                    invalid_row_handler=on_invalid_row,
-                ),
+                parse_options=parse_options(r.ballots.delimiter, on_invalid_row=on_invalid_row),
                 convert_options=pacsv.ConvertOptions(
-                    column_types={n: pa.string() for n in names},
-                    include_columns=names,
+                    column_types={n: pa.string() for n in own},
+                    include_columns=own,
                     strings_can_be_null=False,
                 ),
-            )
+            ).rename_columns(names)
         except BadBytes as bad:
             raise encoding.bad_bytes(source, line_at(source.path, 0, bad.offset)) from None
         except pa.ArrowInvalid as exc:
@@ -135,7 +131,7 @@ def _long_table(
 def _xlsx_table(r: Round, source: BallotFile, names: list[str]) -> tuple[pa.Table, np.ndarray, FileNotes]:
     header, rows, book = xlsx_rows(r, source)
     try:
-        require(source, header, names, r.ballots.delimiter)
+        require(source, header, names, r.ballots.delimiter)  # xlsx header cells are trimmed
         position = {name: i for i, name in enumerate(header)}
         body = [(line, row) for line, row in rows if any(row)]
     finally:
