@@ -298,3 +298,22 @@ def test_units_xlsx_that_is_not_a_workbook(write):
     write("units.xlsx", "id,name,category\n")
     path = write("round.yaml", GOOD.split("units:")[0] + "units: units.xlsx\n")
     assert _problems(path) == [("units.xlsx", None, "", "unreadable")]
+
+
+# --- f) title ----------------------------------------------------------------------------
+
+
+def test_round_without_title_is_titled_by_its_id(write):
+    r = load_round(write("round.yaml", GOOD))
+    assert r.title == "t"
+
+
+def test_round_title_is_its_own(write):
+    r = load_round(write("round.yaml", GOOD + "title: 宜兴市评议\n"))
+    assert r.title == "宜兴市评议"
+
+
+def test_round_without_title_on_a_scheme_chain(write):
+    write("mid.yaml", "scheme: mid\ntitle: 中间方案\nextends: qianren-2-1-0\n")
+    r = load_round(write("round.yaml", GOOD.replace("qianren-2-1-0", "mid.yaml")))
+    assert r.title == "t"

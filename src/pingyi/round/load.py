@@ -37,6 +37,8 @@ def load_round(path: str | os.PathLike[str]) -> Round:
     problems.extend(cross_check(values, doc, display, path.parent))
     if problems:
         raise PingyiError(problems)
+    if values.get("title") is None:
+        values["title"] = values["round"]
     result = Round.model_construct(**values)
     result._base_dir = path.parent
     result._files = tuple(files)
@@ -83,6 +85,10 @@ def _load_document(path: Path, display: str, kind: str, stack: list[Path], files
             [Problem(display, line, "extends", "extends_cycle", f"extends makes a cycle: {chain}")]
         )
     base = _load_document(base_path, base_display, "scheme", stack + [path.resolve()], files)
+    if kind == "round":
+        # a scheme's title names the scheme, never a round: a round has its own, or its id
+        base.data.pop("title", None)
+        base.where.pop(("title",), None)
     return merge(base, doc)
 
 
