@@ -22,6 +22,7 @@ from pingyi.ballots.duplicates import CONFLICT, DUPLICATE, FIRST, SheetIndex
 from pingyi.ballots.files import BallotFile, FileNotes
 from pingyi.ballots.marks import MarkCodes, mark_codes
 from pingyi.ballots.read import read_batches
+from pingyi.ballots.sniff import file_kind
 from pingyi.ballots.validity import on_form_matrix, reason_detail, row_reasons
 from pingyi.errors import PingyiError, Problem
 from pingyi.round.models import Round
@@ -123,7 +124,15 @@ def _ballot_files(paths: Iterable[str | os.PathLike[str]], displays: list[str] |
     if problems:
         raise PingyiError(problems)
     ordered = sorted(given, key=lambda item: str(item[0]))
-    return [BallotFile(path, display, i) for i, (path, display) in enumerate(ordered)]
+    files = [BallotFile(path, display, i) for i, (path, display) in enumerate(ordered)]
+    for source in files:  # every file that cannot be read, named at once
+        try:
+            file_kind(source)
+        except PingyiError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise PingyiError(problems)
+    return files
 
 
 class _Counter:
@@ -140,7 +149,7 @@ class _Counter:
         self.read = 0
         self.index = SheetIndex()
         self.rejects: dict[tuple[int, int], tuple[Reject, int]] = {}  # (file, line) -> (reject, id)
-        self.total_bytes = sum(f.path.stat().st_size for f in files if f.path.is_file())
+        self.total_bytes = sum(f.path.stat().st_size for f in files)
         self.bytes_before = self.bytes_done = 0  # of the files read / including the current one
 
     def run(self) -> BallotCounts:

@@ -9,7 +9,9 @@ silently wrong count.
 from __future__ import annotations
 
 import codecs
+import os
 import re
+import stat
 from dataclasses import dataclass
 
 from pingyi.ballots.files import BallotFile
@@ -20,11 +22,27 @@ SAMPLE_BYTES = 1 << 16  # the start of a file that decides its encoding and head
 
 
 def file_kind(source: BallotFile) -> str:
-    """'csv' or 'xlsx', from the content; an extension that lies is an error."""
-    if not source.path.is_file():
-        raise source.problem("file_not_found", "file not found")
-    with open(source.path, "rb") as f:
-        head = f.read(8)
+    """'csv' or 'xlsx', from the content; an extension that lies is an error, and so is a
+    file that cannot be read (missing, a directory, no permission): one line, exit 2."""
+    try:
+        mode = os.stat(source.path).st_mode
+        if stat.S_ISDIR(mode):
+            raise source.problem(
+                "not_a_file",
+                f"is a directory, not a ballot file (name the files in it, e.g. {source.display}/*.csv)",
+            )
+        if not stat.S_ISREG(mode):
+            raise source.problem(
+                "not_a_file", "is not a regular file (a device or a pipe): save it as a file"
+            )
+        with open(source.path, "rb") as f:
+            head = f.read(8)
+    except FileNotFoundError:
+        raise source.problem("file_not_found", "file not found") from None
+    except PermissionError:
+        raise source.problem("unreadable", "cannot be read: permission denied") from None
+    except OSError as exc:
+        raise source.problem("unreadable", f"cannot be read: {exc.strerror or exc}") from None
     is_zip = head.startswith(b"PK\x03\x04")
     is_xlsx_name = source.path.suffix.lower() in (".xlsx", ".xlsm")
     if is_xlsx_name and not is_zip:
