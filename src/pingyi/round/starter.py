@@ -6,9 +6,13 @@ the placeholder units, categories and strata with the round's own.
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 from collections import Counter
 from pathlib import Path
+
+import yaml
 
 from pingyi.errors import PingyiError, Problem
 from pingyi.round import schemes
@@ -40,10 +44,10 @@ def starter_round(scheme: str, out: Path, units_file: Path | None = None) -> dic
         f"# Round file for pingyi, written by `pingyi init --scheme {scheme}`.",
         f"# The scheme ({doc.get('title', scheme)}) sets the scale, scoring and award rules;",
         "# any of its keys can be overridden here (see `pingyi schemes`).",
-        f"# Check it with: pingyi check {out.name}",
+        f"# Check it with: pingyi check {_comment(out.name)}",
         "round: my-round              # the round's id, used in results.json",
         "title: 民主评议机关活动",
-        f"extends: {scheme}",
+        f"extends: {yaml_scalar(scheme)}",
     ]
     if units_file is None:
         categories = [c for _, _, c in PLACEHOLDER_UNITS]
@@ -55,14 +59,15 @@ def starter_round(scheme: str, out: Path, units_file: Path | None = None) -> dic
         categories = [row["category"] for _, row in rows]
         unit_ids = [row["id"] for _, row in rows]
         relative = os.path.relpath(units_file, base if str(base) else ".")
-        units_lines = [f"units: {relative}              # columns id,name,category"]
+        units_lines = [f"units: {yaml_scalar(relative)}              # columns id,name,category"]
     lines.append("categories:                   # ranked separately; winners = how many 优胜单位")
     names = {"local": "地方管理部门"}
     last_place = doc.get("awards", {}).get("last_place", 1)
     for category, size in Counter(categories).items():
         # one winner where the category has room for it beside its last places
         winners = 1 if not isinstance(last_place, int) or size > last_place else 0
-        lines.append(f"  - {{id: {category}, name: {names.get(category, category)}, winners: {winners}}}")
+        name = names.get(category, category)
+        lines.append(f"  - {{id: {yaml_scalar(category)}, name: {yaml_scalar(name)}, winners: {winners}}}")
     if "strata" not in doc:
         lines += [
             "strata:                       # voter groups (评议层面) and their weight coefficients",
@@ -80,8 +85,11 @@ def starter_round(scheme: str, out: Path, units_file: Path | None = None) -> dic
         columns += list(composite.get("deductions", []))
         adjustments = base / "adjustments.csv"
         lines.append("adjustments: adjustments.csv  # unit + one column per adjustment")
-        rows_text = "".join(f"{u}," + ",".join("0" for _ in columns) + "\n" for u in unit_ids)
-        files[str(adjustments)] = "unit," + ",".join(columns) + "\n" + rows_text
+        table = io.StringIO()
+        writer = csv.writer(table, lineterminator="\n")
+        writer.writerow(["unit", *columns])
+        writer.writerows([unit, *("0" for _ in columns)] for unit in unit_ids)
+        files[str(adjustments)] = table.getvalue()
     lines += [
         "ballots:",
         "  layout: wide                # wide: one row per sheet; long: one row per mark",
@@ -91,3 +99,22 @@ def starter_round(scheme: str, out: Path, units_file: Path | None = None) -> dic
     ]
     files[str(out)] = "\n".join(lines) + "\n"
     return files
+
+
+def yaml_scalar(text: str) -> str:
+    """``text`` as a YAML scalar that reads back as the same text, on one line, inside a
+    flow mapping: bare where that is safe (``地方管理部门``), quoted otherwise (``'a, b'``,
+    ``'on'``, ``'007'``, ``'#x'``), double-quoted with escapes for line breaks and tabs.
+
+    PyYAML's emitter decides, so its resolver and ours agree on what bare text means.
+    """
+    style = None if text.isprintable() else '"'
+    dumped = yaml.safe_dump(
+        [text], default_flow_style=True, default_style=style, allow_unicode=True, width=2**31 - 1
+    )
+    return dumped.strip()[1:-1]  # "[x]\n" -> "x"
+
+
+def _comment(text: str) -> str:
+    """``text`` fit for a YAML comment: one line."""
+    return text if text.isprintable() else repr(text)
