@@ -22,7 +22,7 @@ from pingyi.ballots.batch import Batch
 from pingyi.ballots.decode import BadBytes, DecodingReader
 from pingyi.ballots.files import BallotFile, FileNotes, Prepare
 from pingyi.ballots.header import Columns, columns, csv_header, parse_options
-from pingyi.ballots.lines import line_at, row_lines
+from pingyi.ballots.lines import RowLines, line_at, row_breaks, text_breaks
 from pingyi.ballots.marks import MarkCodes
 from pingyi.ballots.wide import wide_batch
 from pingyi.round.models import Round
@@ -64,7 +64,10 @@ class _Plan:
 
     def options(self, first: bool, on_invalid_row: Any) -> dict[str, Any]:
         cols, b = self.cols, self.r.ballots
-        types = {c: pa.string() for c in cols.units.values()}  # decoded by MarkCodes.columns
+        # units are decoded by MarkCodes.columns; a quoted file is read whole, so that line
+        # breaks inside any of its cells are seen (lines.py)
+        read_all = self.header if self.quoted else cols.units.values()
+        types = {c: pa.string() for c in read_all}
         types[cols.stratum] = _DICT
         if cols.form:
             types[cols.form] = _DICT
@@ -89,14 +92,14 @@ class _Plan:
         """The batches of bytes ``start..end``; lines are counted from the range's first
         line as line 1 (line 2 after the header in the first range)."""
         first = start == 0
-        malformed: list[tuple[int, str]] = []
+        header_breaks = sum(text_breaks(name) for name in self.header) if first else 0
+        where = RowLines(2 if first else 1, header_breaks)
 
         def on_invalid_row(row: Any) -> str:
-            malformed.append((row.number or 0, row.text))
+            where.skip(row.number or 0, row.text)
             return "skip"
 
-        rows_done = empty = reported = 0
-        first_line = 2 if first else 1
+        empty = reported = 0
         with open(self.source.path, "rb") as raw:
             raw.seek(start)
             decoded = DecodingReader(raw, start, end - start, self.encoding.codec)
@@ -104,8 +107,7 @@ class _Plan:
             try:
                 reader = pacsv.open_csv(stream, **self.options(first, on_invalid_row))
                 for record in reader:
-                    lines = row_lines(rows_done, len(record), malformed, first_line)
-                    rows_done += len(record)
+                    lines = where.kept(len(record), row_breaks(record) if self.quoted else None)
                     batch, blank = wide_batch(self.r, self.codes, self.source, self.cols, record, lines)
                     empty += blank
                     if batch is not None:
@@ -118,5 +120,6 @@ class _Plan:
                 raise self.encoding.bad_bytes(self.source, line) from None
             except pa.ArrowInvalid as exc:
                 raise sniff.read_error(self.source, exc) from None
-        rows = rows_done + len(malformed) + (first_line - 1)  # in an unquoted range, a row is a line
-        return ranges.RangeNotes(tuple(malformed), empty, decoded.done, rows)
+        malformed = tuple(where.finish())
+        rows = where.rows + first  # and the header; in a range (never quoted), a row is a line
+        return ranges.RangeNotes(malformed, empty, decoded.done, rows)

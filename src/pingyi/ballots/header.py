@@ -118,7 +118,8 @@ def missing_message(missing: list[str], header: list[str], delimiter: str) -> st
 
 def parse_options(delimiter: str, quoted: bool = True, on_invalid_row: Any = None) -> pacsv.ParseOptions:
     """How a ballot CSV file is tokenized. Empty lines are kept (as rows), so that lines
-    stay exact; a file without any quote character is tokenized without quote handling
+    stay exact; a quoted cell may hold line breaks (else pyarrow cuts its blocks inside
+    such a cell); a file without any quote character is tokenized without quote handling
     (faster)."""
     return pacsv.ParseOptions(
         delimiter=delimiter,
@@ -126,6 +127,7 @@ def parse_options(delimiter: str, quoted: bool = True, on_invalid_row: Any = Non
         invalid_row_handler=on_invalid_row,
         quote_char='"' if quoted else False,
         double_quote=quoted,
+        newlines_in_values=quoted,
     )
 
 

@@ -22,8 +22,9 @@ from pingyi.ballots.batch import Batch, Reason
 from pingyi.ballots.decode import BadBytes, DecodingReader
 from pingyi.ballots.files import BallotFile, FileNotes
 from pingyi.ballots.header import csv_header, parse_options, require
-from pingyi.ballots.lines import line_at, row_lines
+from pingyi.ballots.lines import RowLines, line_at, row_breaks, text_breaks
 from pingyi.ballots.marks import MarkCodes
+from pingyi.ballots.ranges import has_quotes
 from pingyi.ballots.xlsx import column_table, xlsx_rows
 from pingyi.round.models import Round
 
@@ -93,12 +94,14 @@ def _long_table(
         return _xlsx_table(r, source, names)
     start = sniff.sample(source)
     encoding = sniff.encoding(r, source, start)
-    header = csv_header(source, encoding, r.ballots.delimiter)
+    quoted = has_quotes(source)
+    header = csv_header(source, encoding, r.ballots.delimiter, quoted)
     own = require(source, header, names, r.ballots.delimiter)
-    malformed: list[tuple[int, str]] = []
+    read = header if quoted else own  # a quoted file is read whole, to see line breaks in any cell
+    where = RowLines(2, sum(text_breaks(name) for name in header))
 
     def on_invalid_row(row: Any) -> str:
-        malformed.append((row.number or 0, row.text))
+        where.skip(row.number or 0, row.text)
         return "skip"
 
     size = source.path.stat().st_size
@@ -107,18 +110,20 @@ def _long_table(
             table = pacsv.read_csv(
                 DecodingReader(raw, 0, size, encoding.codec),
                 read_options=pacsv.ReadOptions(encoding="utf8", use_threads=False),
-                parse_options=parse_options(r.ballots.delimiter, on_invalid_row=on_invalid_row),
+                parse_options=parse_options(r.ballots.delimiter, quoted, on_invalid_row),
                 convert_options=pacsv.ConvertOptions(
-                    column_types={n: pa.string() for n in own},
-                    include_columns=own,
+                    column_types={n: pa.string() for n in read},
+                    include_columns=read,
                     strings_can_be_null=False,
                 ),
-            ).rename_columns(names)
+            )
         except BadBytes as bad:
             raise encoding.bad_bytes(source, line_at(source.path, 0, bad.offset)) from None
         except pa.ArrowInvalid as exc:
             raise sniff.read_error(source, exc) from None
-    lines = row_lines(0, table.num_rows, malformed)
+    lines = where.kept(table.num_rows, row_breaks(table) if quoted else None)
+    malformed = where.finish()
+    table = table.select(own).rename_columns(names)
     filled = np.zeros(table.num_rows, dtype=bool)
     for name in names:
         text = pc.utf8_trim_whitespace(table.column(name).combine_chunks())
