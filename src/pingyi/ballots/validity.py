@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 
 from pingyi.ballots.batch import Batch, Reason
 from pingyi.ballots.marks import MarkCodes
+from pingyi.numbers import plain
 from pingyi.round.models import Round
 
 
@@ -91,7 +92,7 @@ def reason_detail(
     if why == Reason.too_many_invalid:
         invalid = int(((marks == codes.invalid) & rated).sum())
         share = r.sheets.invalid_if_invalid_marks_over or Fraction(0)
-        return f"{invalid} of {int(rated.sum())} marks invalid (more than {float(share):.0%})"
+        return f"{invalid} of {int(rated.sum())} marks invalid (more than {share_text(share)})"
     return {
         Reason.missing_sheet_id: "no sheet id",
         Reason.conflicting_stratum: "rows of this sheet name different strata",
@@ -99,6 +100,13 @@ def reason_detail(
         Reason.duplicate: "an identical copy of this sheet id is counted",
         Reason.conflicting_duplicate: "copies of this sheet id differ",
     }.get(why, "")
+
+
+def share_text(share: Fraction) -> str:
+    """A rule's share exactly as the rule states it: ``12.5%`` (never a float rounded to
+    ``12%``), ``50%``; a share with no exact decimal percentage as its fraction, ``1/3``."""
+    percent = plain(share * 100)
+    return plain(share) if "/" in percent else f"{percent}%"
 
 
 def _text(array: object, row: int) -> str:
