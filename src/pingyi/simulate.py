@@ -10,6 +10,9 @@ sheets × 100 units take seconds, not a Python loop per mark.
 from __future__ import annotations
 
 import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +22,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from pingyi.ballots.validity import on_form_matrix
+from pingyi.errors import PingyiError, Problem
 from pingyi.round.models import Round
 
 CHUNK = 100_000
@@ -55,7 +59,24 @@ def stratum_shares(r: Round) -> np.ndarray:
 def simulate(
     r: Round, sheets: int, seed: int, out: str | os.PathLike[str], mix: Mix = Mix(), encoding: str = "utf-8"
 ) -> int:
-    """Write ``sheets`` synthetic sheets (plus re-scans) for round ``r``; return rows written."""
+    """Write ``sheets`` synthetic sheets (plus re-scans) for round ``r``; return rows written.
+
+    ``out`` is replaced whole or not at all (see :func:`_replacing`).
+    """
+    out = Path(out)
+    with _replacing(out) as target:
+        if encoding == "utf-8":
+            return _write_utf8(r, sheets, seed, mix, target)
+        utf8 = target.with_name(target.name + ".utf8")
+        try:
+            written = _write_utf8(r, sheets, seed, mix, utf8)
+            _transcode(utf8, target, encoding)
+        finally:
+            utf8.unlink(missing_ok=True)
+        return written
+
+
+def _write_utf8(r: Round, sheets: int, seed: int, mix: Mix, path: Path) -> int:
     rng = np.random.default_rng(seed)
     n_options = len(r.scale.options)
     alpha = np.array([12.0, 4.0, 1.5, 1.0, 0.5, 0.5][:n_options] + [0.5] * max(0, n_options - 6))
@@ -69,14 +90,12 @@ def simulate(
             sheets, size=min(sheets, rescans + mix.conflicts), replace=False
         )
     )
-    out = Path(out)
-    tmp = out.with_name(out.name + ".utf8") if encoding != "utf-8" else out
     written = 0
     copies = []
-    with open(tmp, "wb") as sink:
+    with open(path, "wb") as sink:
         sink.write((",".join(_schema(r).names) + "\n").encode("utf-8"))
     with (
-        open(tmp, "ab") as sink,
+        open(path, "ab") as sink,
         pacsv.CSVWriter(
             sink, _schema(r), write_options=pacsv.WriteOptions(include_header=False, quoting_style="none")
         ) as writer,
@@ -97,10 +116,51 @@ def simulate(
             if mix.conflicts:
                 writer.write_table(_altered(r, again.slice(rescans), write_codes))
             written += len(again)
-    if tmp != out:
-        out.write_bytes(tmp.read_text(encoding="utf-8").encode(encoding))
-        tmp.unlink()
     return written
+
+
+@contextmanager
+def _replacing(out: Path) -> Iterator[Path]:
+    """A temporary file beside ``out`` that replaces it when the block succeeds.
+
+    Written in the same folder, synced, then renamed over ``out``: a full disk or a kill
+    leaves the old file (or none), never half of one, and no temporary file behind. A
+    file system error is a :class:`PingyiError` naming ``out``.
+    """
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    except OSError as error:
+        raise _cannot_write(out, error) from None
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+        with open(temporary, "rb") as written:
+            os.fsync(written.fileno())
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, out)
+    except OSError as error:
+        raise _cannot_write(out, error) from None
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _transcode(source: Path, target: Path, encoding: str) -> None:
+    """Re-encode a UTF-8 file a megabyte at a time (10^6 sheets never sit in memory)."""
+    with open(source, encoding="utf-8", newline="") as text, open(target, "wb") as sink:
+        while chunk := text.read(1 << 20):
+            sink.write(chunk.encode(encoding))
+
+
+def _cannot_write(out: Path, error: OSError) -> PingyiError:
+    reason = error.strerror or str(error)
+    return PingyiError([Problem(str(out), None, "", "cannot_write", f"cannot write ({reason})")])
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _altered(r: Round, table: pa.Table, write_codes: list[str]) -> pa.Table:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 
 @click.command(name="simulate")
 @click.argument("round_file", type=click.Path(dir_okay=False))
 @click.option("--sheets", type=click.IntRange(min=1), required=True, help="Sheets to make.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option(
+    "--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Random seed (0 or more)."
+)
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False), required=True, help="CSV file to write (wide layout)."
 )
+@click.option("--force", is_flag=True, help="Replace an existing output file (never an input of the round).")
 @click.option("--encoding", type=click.Choice(["utf-8", "gb18030"]), default="utf-8", show_default=True)
 @click.option(
     "--duplicates",
@@ -28,21 +33,33 @@ import click
     help="Sheets whose id is re-used with different marks.",
 )
 def command(
-    round_file: str, sheets: int, seed: int, output: str, encoding: str, duplicates: float, conflicts: int
+    round_file: str,
+    sheets: int,
+    seed: int,
+    output: str,
+    force: bool,
+    encoding: str,
+    duplicates: float,
+    conflicts: int,
 ) -> None:
     """Write synthetic wide ballots for a round, deterministic for a seed.
 
     Strata follow the round's quotas, each unit has its own tendency over the scale, and
     a small share of blanks, invalid marks, all-blank sheets and re-scans is mixed in.
+    The file is written whole or not at all; it never replaces a file the round reads,
+    nor an existing file without --force.
 
     Example:
 
         pingyi simulate examples/yixing/round.yaml --sheets 1200 --seed 2007 -o ballots.csv
     """
+    from pingyi.cli.outfile import refuse_overwrite
     from pingyi.round.load import load_round
     from pingyi.simulate import Mix, simulate
 
     r = load_round(round_file)
+    sides = [r.adjustments, r.opinions.file if r.opinions else None]
+    refuse_overwrite(Path(output), force, [*r.files, *(r.base_dir / side for side in sides if side)])
     rows = simulate(
         r, sheets, seed, output, Mix(duplicates=duplicates, conflicts=conflicts), encoding=encoding
     )
