@@ -317,3 +317,56 @@ def test_round_without_title_on_a_scheme_chain(write):
     write("mid.yaml", "scheme: mid\ntitle: 中间方案\nextends: qianren-2-1-0\n")
     r = load_round(write("round.yaml", GOOD.replace("qianren-2-1-0", "mid.yaml")))
     assert r.title == "t"
+
+
+# --- i) files that cannot be read --------------------------------------------------------
+
+
+def test_round_file_that_is_a_folder(tmp_path):
+    (tmp_path / "round.yaml").mkdir()
+    assert _problems(tmp_path / "round.yaml") == [("round.yaml", None, "", "not_a_file")]
+
+
+def _deny(monkeypatch, name: str) -> None:
+    real = pathlib.Path.read_bytes
+
+    def read_bytes(self: pathlib.Path) -> bytes:
+        if self.name == name:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(pathlib.Path, "read_bytes", read_bytes)
+
+
+def test_round_file_that_cannot_be_read(write, monkeypatch):
+    path = write("round.yaml", GOOD)
+    _deny(monkeypatch, "round.yaml")  # chmod 000 does not stop root, so deny the read itself
+    assert _problems(path) == [("round.yaml", None, "", "unreadable")]
+    line = _one_line_exit_2(["check", str(path)])
+    assert line == f"error: {path}: cannot be read (Permission denied) [unreadable]"
+
+
+def test_units_file_that_cannot_be_read(write, monkeypatch):
+    write("units.csv", "id,name,category\na,甲,local\n")
+    path = write("round.yaml", GOOD.split("units:")[0] + "units: units.csv\n")
+    _deny(monkeypatch, "units.csv")
+    assert _problems(path) == [("units.csv", None, "", "unreadable")]
+
+
+def test_units_file_that_is_a_folder(write, tmp_path):
+    (tmp_path / "units.csv").mkdir()
+    path = write("round.yaml", GOOD.split("units:")[0] + "units: units.csv\n")
+    assert _problems(path) == [("round.yaml", NEXT - 4, "units", "not_a_file")]
+
+
+@pytest.mark.parametrize("command", ["check", "tally", "simulate"])
+def test_cli_round_file_that_is_a_folder_is_one_line(tmp_path, command):
+    (tmp_path / "round.yaml").mkdir()
+    args = [command, str(tmp_path / "round.yaml")]
+    if command == "tally":
+        (tmp_path / "b.csv").write_text("sheet,stratum\n", encoding="utf-8")
+        args += [str(tmp_path / "b.csv"), "-o", str(tmp_path / "results")]
+    if command == "simulate":
+        args += ["--sheets", "1", "-o", str(tmp_path / "b.csv")]
+    line = _one_line_exit_2(args)
+    assert line == f"error: {tmp_path / 'round.yaml'}: is a folder, not a file [not_a_file]"

@@ -38,7 +38,7 @@ QUOTA_COLUMNS = [
 
 
 @click.command(name="check")
-@click.argument("round_file", type=click.Path(dir_okay=False))
+@click.argument("round_file", type=click.Path())
 @click.argument("ballots", nargs=-1)
 @click.option("--strict", is_flag=True, help="Exit 1 when a check fails (quota missed, conflicting sheets).")
 @click.option(

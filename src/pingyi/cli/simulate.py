@@ -8,7 +8,7 @@ import click
 
 
 @click.command(name="simulate")
-@click.argument("round_file", type=click.Path(dir_okay=False))
+@click.argument("round_file", type=click.Path())
 @click.option("--sheets", type=click.IntRange(min=1), required=True, help="Sheets to make.")
 @click.option(
     "--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Random seed (0 or more)."

@@ -11,7 +11,7 @@ from pingyi.cli.output import echo
 
 
 @click.command(name="tally")
-@click.argument("round_file", type=click.Path(dir_okay=False))
+@click.argument("round_file", type=click.Path())
 @click.argument("ballots", nargs=-1, required=True)
 @click.option(
     "-o",

@@ -57,7 +57,9 @@ def load_scheme(name_or_path: str) -> Located:
 
 
 def _load_document(path: Path, display: str, kind: str, stack: list[Path], files: list[Path]) -> Located:
-    if not path.is_file():
+    if path.is_dir():
+        raise PingyiError([Problem(display, None, "", "not_a_file", "is a folder, not a file")])
+    if not path.exists():
         raise PingyiError([Problem(display, None, "", "file_not_found", "file not found")])
     files.append(path.resolve())
     doc = load_yaml(read_text(path, display), display)
@@ -226,6 +228,10 @@ def _check_table_path(doc: Located, key: Path_, path: Path, what: str) -> None:
                     f"file '{named}' not found (looked in {path})",
                 )
             ]
+        )
+    if path.is_dir():
+        raise PingyiError(
+            [Problem(file, line, format_path(key), "not_a_file", f"'{named}' is a folder, not a file")]
         )
 
 

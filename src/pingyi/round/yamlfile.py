@@ -53,7 +53,11 @@ def read_text(path: Path, display: str) -> str:
     Round files written on Chinese Windows are often GBK; a file that is neither is an
     error naming the file, never a silent replacement of characters.
     """
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as error:  # unreadable (permissions), a folder, a device gone
+        reason = error.strerror or str(error)
+        raise PingyiError([Problem(display, None, "", "unreadable", f"cannot be read ({reason})")]) from None
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return raw.decode(encoding)
