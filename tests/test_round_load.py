@@ -94,12 +94,21 @@ def test_every_builtin_scheme_loads_in_a_round(write, name):
         write("adjustments.csv", "unit,lower,daily,deductions\na,90,95,0\nb,80,90,1\nc,85,85,0\n")
         text = text.split("strata:")[0] + "units:" + text.split("units:")[1]
         text += "adjustments: adjustments.csv\n"
+    if name == "renda-manyidu":
+        text += "members: 35\n"  # its verdicts count over the body's full membership
     r = load_round(write("round.yaml", text))
     assert r.scheme == name
 
 
 def test_builtin_schemes_are_the_expected_ones():
-    assert schemes.builtin_names() == ["manyidu-4", "ningbo-weighted", "qianren-2-1-0", "siwei-yiti"]
+    assert schemes.builtin_names() == [
+        "manyidu-4",
+        "ningbo-weighted",
+        "qianren-2-1-0",
+        "renda-manyidu",
+        "shuzhi-cezhi",
+        "siwei-yiti",
+    ]
 
 
 def test_schemes_command_json():
@@ -109,6 +118,8 @@ def test_schemes_command_json():
         ("manyidu-4", "003"),
         ("ningbo-weighted", "000"),
         ("qianren-2-1-0", "002"),
+        ("renda-manyidu", ""),  # from practice (SPEC "Grades and verdicts"), not a seed
+        ("shuzhi-cezhi", ""),
         ("siwei-yiti", "003"),
     ]
     assert rows[2]["scale"] == "满意 2 / 基本满意 1 / 不满意 0; 弃权 0.5"
@@ -117,7 +128,7 @@ def test_schemes_command_json():
 def test_schemes_command_csv_header():
     result = CliRunner().invoke(cli, ["schemes", "--format", "csv"], catch_exceptions=False)
     assert result.output.splitlines()[0] == "name,title,seed,scale,method"
-    assert len(result.output.splitlines()) == 5
+    assert len(result.output.splitlines()) == 1 + 6
 
 
 @pytest.mark.parametrize(

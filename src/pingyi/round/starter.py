@@ -78,6 +78,11 @@ def starter_round(scheme: str, out: Path, units_file: Path | None = None) -> dic
         ]
     lines += units_lines
     lines += ["veto: []                      # unit ids under 一票否决"]
+    bands = [band for grading in doc.get("grades", []) for band in grading.get("bands", [])]
+    if any(band.get("of") == "members" for band in bands):
+        lines.append(
+            "members: 35                   # 全体组成人员: the body's full membership, grades count over it"
+        )
     files: dict[str, str] = {}
     composite = doc.get("composite")
     if composite:
