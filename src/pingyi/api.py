@@ -51,19 +51,27 @@ def tally(
     *,
     lang: str = "zh",
     progress: Progress | None = None,
+    operator: str | None = None,
 ) -> Tally:
     """Count, score, rank and award a round, in memory: nothing is written.
 
     ``round`` is a round file's path or a loaded :class:`~pingyi.round.models.Round`;
     ``ballot_paths`` one path or several; ``lang`` ("zh" or "en") the language of
-    report.xlsx. Returns a :class:`~pingyi.results.bundle.Tally`; write it with
+    report.xlsx; ``operator`` who runs the count (recorded in the manifest and
+    report.xlsx). Returns a :class:`~pingyi.results.bundle.Tally`; write it with
     :func:`write_results`.
     """
     from pingyi.results.build import build
 
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
-    return build(round if _is_round(round) else str(round), _paths(ballot_paths), progress, lang)  # type: ignore[arg-type]
+    return build(
+        round if _is_round(round) else str(round),  # type: ignore[arg-type]
+        _paths(ballot_paths),
+        progress,
+        lang,
+        operator=operator,
+    )
 
 
 def write_results(

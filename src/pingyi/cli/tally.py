@@ -27,11 +27,19 @@ from pingyi.cli.output import echo
     is_flag=True,
     help="Exit 1 and write nothing when a check fails (quota missed, conflicting sheets).",
 )
+@click.option("--operator", help="Who runs the count, recorded in manifest.json and report.xlsx.")
 @format_option
 @lang_option
 @quiet_option
 def command(
-    round_file: str, ballots: tuple[str, ...], output: str, strict: bool, fmt: str, lang: str, quiet: bool
+    round_file: str,
+    ballots: tuple[str, ...],
+    output: str,
+    strict: bool,
+    operator: str | None,
+    fmt: str,
+    lang: str,
+    quiet: bool,
 ) -> None:
     """Count, score and rank a round; print each category; write the results directory.
 
@@ -39,7 +47,8 @@ def command(
     results directory (results.json, scores.csv, strata.csv, rejects.csv, report.xlsx,
     manifest.json) is replaced only when the whole run succeeds; --lang sets the language
     of the tables and of report.xlsx. --format csv prints scores.csv and
-    --format json prints results.json on stdout.
+    --format json prints results.json on stdout. --operator names who runs the count (the
+    round may require it: audit.operator_required).
 
     Exit codes: 0 done; 1 the round is void (more sheets counted than issued), or a check
     failed under --strict (nothing is written then); 2 a bad round file or unusable ballots.
@@ -57,7 +66,7 @@ def command(
 
     files = ballot_args.expand(ballots)
     with progress_bar("reading ballots", quiet) as progress:
-        t = build(round_file, files, progress, lang)
+        t = build(round_file, files, progress, lang, operator=operator)
     report_notices(t.problems)
     target = write_results(t, output, strict=strict, command=["pingyi", *sys.argv[1:]])
     document = t.document

@@ -9,12 +9,13 @@ results document → files.
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 from pingyi import __version__
 from pingyi.ballots.count import Progress, read_ballots
 from pingyi.engine.tally import tally
-from pingyi.errors import Problem
+from pingyi.errors import PingyiError, Problem
 from pingyi.report.ballots import ballot_problems
 from pingyi.report.workbook import report_book
 from pingyi.results import document as doc
@@ -33,15 +34,18 @@ def build(
     lang: str = "zh",
     version: str = __version__,
     report: bool = True,
+    operator: str | None = None,
 ) -> Tally:
     """Load, count, tally and render. ``ballots`` are (path, name shown in rejects.csv);
     ``lang`` is the language of report.xlsx; ``version`` the pingyi version stamped in
     results.json (``pingyi verify`` passes the one that wrote the result). Without
-    ``report``, report.xlsx is not built (tests of the figures alone)."""
+    ``report``, report.xlsx is not built (tests of the figures alone). ``operator`` is who
+    runs the count (or the round's ``operator:``), recorded in the manifest."""
     if isinstance(round_file, Round):
         r, round_display = round_file, str(round_file.files[0])
     else:
         r, round_display = load_round(round_file), str(round_file)
+    who = operator_of(r, operator, round_display)
     side = read_side_inputs(r)
     counts = read_ballots(r, [p for p, _ in ballots], progress, displays=[d for _, d in ballots])
     result = tally(counts, side.adjustments, side.previous, side.opinions, side.sourced)
@@ -62,7 +66,7 @@ def build(
         files,
         problems,
         [(j.file, j.line, j.sheet, j.reason, j.detail) for j in counts.rejects],
-        {"lang": lang},
+        {"lang": lang} | ({"operator": who} if who else {}),
         r,
         counts,
         result,
@@ -76,3 +80,34 @@ def _replaced(note: str) -> Problem:
     return Problem(
         "report.xlsx", None, "", "xlsx_text_replaced", f"control characters shown escaped: {note}", "warning"
     )
+
+
+def operator_of(r: Round, given: str | None, display: str) -> str | None:
+    """Who runs the count: ``--operator``, else the round's ``operator:``; required when the
+    round says ``audit: {operator_required: true}`` (SPEC "Audit")."""
+    who = given if given is not None else r.operator
+    if who is not None and (not who.strip() or any(unicodedata.category(c)[0] == "C" for c in who)):
+        raise PingyiError(
+            [
+                Problem(
+                    display,
+                    None,
+                    "operator",
+                    "bad_operator",
+                    "an operator is a name, without control characters",
+                )
+            ]
+        )
+    if who is None and r.audit.operator_required:
+        raise PingyiError(
+            [
+                Problem(
+                    display,
+                    None,
+                    "audit.operator_required",
+                    "operator_required",
+                    "this round must name who runs the count: give --operator NAME",
+                )
+            ]
+        )
+    return who

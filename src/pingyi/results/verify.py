@@ -57,7 +57,14 @@ def verify(results_dir: str | Path) -> Verification:
     lang = options.get("lang") if isinstance(options, dict) else None
     lang = lang if lang in ("zh", "en") else "zh"
     try:
-        fresh = build.build(str(_resolve(directory, round_input)), ballots, lang=lang, version=written_by)
+        operator = options.get("operator") if isinstance(options, dict) else None
+        fresh = build.build(
+            str(_resolve(directory, round_input)),
+            ballots,
+            lang=lang,
+            version=written_by,
+            operator=operator if isinstance(operator, str) else None,
+        )
     except PingyiError as error:
         report.differences.extend(f"the tally fails now: {p}" for p in error.problems)
         return report

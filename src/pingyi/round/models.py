@@ -311,6 +311,12 @@ class Ballots(Section):
     delimiter: str = Field(",", min_length=1, max_length=1)
 
 
+class Audit(Section):
+    """Who counts (SPEC "Audit"): a round counted under a notary's eye names its operator."""
+
+    operator_required: bool = False
+
+
 # --- the round ---------------------------------------------------------------------------
 
 
@@ -321,6 +327,8 @@ class Round(Section):
     title: str | None = None
     date: str | None = None
     scheme: str | None = None
+    operator: str | None = Field(None, min_length=1, description="who runs the count (--operator overrides)")
+    audit: Audit = Audit()
     scale: Scale
     scoring: Scoring = Scoring()
     satisfaction: Satisfaction = Satisfaction()
