@@ -40,8 +40,8 @@ def rectification_line(document: dict[str, Any]) -> Fraction | None:
     """The exact line below which units are ordered to rectify; None where the round has
     no rule, or orders rectification by a grade instead of a line."""
     rule = document.get("rectification")
-    below = None if rule is None else rule.get("below")
+    below = rule.get("below") if isinstance(rule, dict) else None  # null: a rule by grade
     try:
         return None if below is None else Fraction(below)
-    except (TypeError, ValueError):  # "None": a rule by grade
+    except (TypeError, ValueError):  # "None": a rule by grade, as older results wrote it
         return None

@@ -75,7 +75,11 @@ def results_document(
         "rectification": (
             None
             if r.awards.rectification is None
-            else {"below": str(r.awards.rectification.below), "measure": r.awards.rectification.measure}
+            else {
+                "below": exact(r.awards.rectification.below),
+                "measure": r.awards.rectification.measure,
+                "grade": None if r.awards.rectification.grade is None else dict(r.awards.rectification.grade),
+            }
         ),
         "precision": {
             "score": numbers.score_places,
