@@ -47,22 +47,26 @@ def test_report_sheets_headers_and_known_cells(yixing):
         "单位",
         "代码",
         "得分",
-        "满意率",
+        "满意率（满意+基本满意）",
         "满意",
         "基本满意",
         "不满意",
         "弃权",
         "无效",
         "有效票",
+        "满意率",
+        "基本满意率",
+        "不满意率",
+        "弃权率",
         "标记",
         "说明",
         "整改线",
     ]
     first = [c.value for c in local[2]]
-    assert first[:5] == [1, "台办", "tb", 2207.0, 0.9537] and first[11] == "优胜"
+    assert first[:5] == [1, "台办", "tb", 2207.0, 0.9537] and first[15] == "优胜"
     assert local["D2"].number_format == "0.00" and local["E2"].number_format == "0.00%"
     row = next(r for r in local.iter_rows(min_row=2) if r[2].value == "cgzfj")
-    assert [row[0].value, row[11].value, row[12].value] == [11, "整改", "满意率 89.34% < 90%"]
+    assert [row[0].value, row[15].value, row[16].value] == [11, "整改", "满意率 89.34% < 90%"]
     assert row[0].fill.fgColor.rgb.endswith("FFE699")  # rectification rows are highlighted
     assert local.freeze_panes == "A2"
     assert local.page_setup.orientation == "landscape" and local.page_setup.paperSize == 9

@@ -30,13 +30,13 @@ def emit(
 ) -> None:
     """Print ``rows`` in ``fmt``: table (people), csv or json (scripts).
 
-    In csv, a text cell that a spreadsheet would run as a formula gets a leading ``'``
-    (issue 10); the columns named in ``numbers`` hold figures shown as text (``-1.50``)
-    and are written as they are, like every int or float."""
+    In csv, a text cell (or heading) that a spreadsheet would run as a formula gets a
+    leading ``'`` (issue 10); the columns named in ``numbers`` hold figures shown as text
+    (``-1.50``) and are written as they are, like every int or float."""
     if fmt == "json":
         click.echo(json.dumps(list(rows), ensure_ascii=False, indent=2))
     elif fmt == "csv":
-        header = [key for key, _ in columns]
+        header = [csv_text(key) for key, _ in columns]  # a grading's id comes from the round file
         body = [[_csv_cell(row.get(key), key in numbers) for key, _ in columns] for row in rows]
         click.echo("".join(csv_lines([header, *body])), nl=False)
     else:

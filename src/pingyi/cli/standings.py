@@ -1,8 +1,10 @@
 """A category's ranking as people and scripts see it, drawn from results.json's data.
 
 ``pingyi tally`` and ``pingyi rank`` print the same rows, so they share this module.
-People get a table with coloured flags, a one-line summary and the award lists with
-their reasons, in Chinese or English (``--lang``); scripts get csv or json, in English.
+People get a table with coloured flags (and a grade per grading), a one-line summary,
+the units by grade (``测评结果: 满意 3（…）; 基本满意 4（…）``) and the award lists with
+their reasons, in Chinese or English (``--lang``); scripts get csv or json, in English,
+the csv with a column per grading headed by its id.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 from pingyi.cli.output import echo, emit, emit_json, print_table
 from pingyi.flags import AWARD_FLAGS, flag
 from pingyi.numbers import Shown
+from pingyi.report.grades import grades_line, gradings, unit_grade
 from pingyi.report.i18n import word
 
 MACHINE_COLUMNS = [
@@ -19,7 +22,8 @@ MACHINE_COLUMNS = [
 ]
 
 
-def _columns(lang: str) -> list[tuple[str, str]]:
+def _columns(document: dict[str, Any], lang: str) -> list[tuple[str, str]]:
+    """The table's columns; a round with gradings gets one per grading, headed by its name."""
     return [
         ("rank", word("rank", lang)),
         ("name", word("unit", lang)),
@@ -27,6 +31,7 @@ def _columns(lang: str) -> list[tuple[str, str]]:
         ("shown_score", word("score", lang)),
         ("satisfaction", word("rate", lang)),
         ("valid", word("valid", lang)),
+        *((f"grade:{g['id']}", g["name"]) for g in gradings(document)),
         ("flags", word("flags", lang)),
     ]
 
@@ -50,6 +55,7 @@ def category_rows(document: dict[str, Any], category: dict[str, Any]) -> list[di
                 "shown_score": shown.score(u["score_exact"]),
                 "shown_rate": shown.share(rate),
                 "satisfaction": shown.percent(rate),
+                **{f"grade:{g['id']}": unit_grade(u, g["id"]) for g in gradings(document)},
             }
         )
     return rows
@@ -63,6 +69,7 @@ def show_category(document: dict[str, Any], category: dict[str, Any], fmt: str, 
         emit_json([units[unit_id] for unit_id in category["units"]])
         return
     if fmt == "csv":
+        graded = [g["id"] for g in gradings(document)]
         emit(
             [
                 {
@@ -71,10 +78,11 @@ def show_category(document: dict[str, Any], category: dict[str, Any], fmt: str, 
                     "score": row["shown_score"],
                     "satisfaction_rate": row["shown_rate"],
                     "flags": ";".join(row["flags"]),
+                    **{g: row[f"grade:{g}"] for g in graded},
                 }
                 for row in rows
             ],
-            MACHINE_COLUMNS,
+            [*MACHINE_COLUMNS, *((g, g) for g in graded)],
             fmt,
             numbers=("score", "satisfaction_rate"),
         )
@@ -88,8 +96,10 @@ def show_category(document: dict[str, Any], category: dict[str, Any], fmt: str, 
         {**row, "rank": "—" if row["rank"] is None else row["rank"], "flags": flags(row["flags"])}
         for row in rows
     ]
-    print_table(table_rows, _columns(lang), title=f"{category['name']} ({category['id']})")
+    print_table(table_rows, _columns(document, lang), title=f"{category['name']} ({category['id']})")
     echo(summary_line(document, category, lang))
+    for grading in gradings(document):
+        echo(f"  {grades_line(document, category, grading, lang)}")
     if category["ranked"]:
         _lists(document, category, lang)
 
@@ -112,7 +122,7 @@ def _lists(document: dict[str, Any], category: dict[str, Any], lang: str) -> Non
     units = {u["id"]: u for u in document["units"]}
     for award in AWARD_FLAGS:
         ids = award.listed(category)
-        if not ids and award.id != "winner":
+        if not ids and (award.id != "winner" or not category["winners_allowed"]):
             continue
         names = "、".join(units[i]["name"] for i in ids) or word("none", lang)
         echo(f"  {award.list_title(lang)}: {names}")

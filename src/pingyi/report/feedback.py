@@ -1,9 +1,10 @@
 """Feedback workbooks: one per unit, what the appraisal office sends each department
 (seed 000: 评议结果和意见建议反馈给各被评议单位).
 
-Each holds the unit's score, its rank in its category, its satisfaction rate, its marks
-by stratum, its rank movement, the rules it met or missed, and its written opinions
-grouped by class. Built from a results directory alone.
+Each holds the unit's score, its rank in its category, its satisfaction rate, its grade
+in each grading with the reason (``测评结果：基本满意（满意票19张，…）``), each option's
+votes and share, its marks by stratum, its rank movement, the rules it met or missed, and
+its written opinions grouped by class. Built from a results directory alone.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pingyi.flags import flag, flag_label
 from pingyi.numbers import Shown, plain
 from pingyi.report.escaping import TERMINAL_UNSAFE
+from pingyi.report.grades import grade_line, gradings
 from pingyi.report.i18n import word
+from pingyi.report.shares import share_codes, share_label, unit_shares
 from pingyi.report.sheets import (
     Book,
     bold,
@@ -113,11 +116,19 @@ def unit_book(document: dict[str, Any], unit_id: str, lang: str = "zh") -> Book:
     put(ws, 1, 1, f"{document['title']} {word('feedback', lang)}")
     bold(ws, 1, 1, size=14)
     row = _standing(ws, 3, document, figures, unit, category, lang)
+    verdicts = [grade_line(grading, unit, lang) for grading in gradings(document)]
+    verdicts_top = row + 1
+    if verdicts:
+        row = verdicts_top + len(verdicts)
+    row = _shares(ws, row + 1, document, figures, unit, lang)
     row = _rules(ws, row + 1, document, unit, category, lang)
     row = _by_stratum(ws, row + 1, document, figures, unit, lang)
     if "opinions" in unit:
         _opinions(ws, row + 1, document, unit, lang)
     fit_columns(ws, maximum=36, skip_rows=1)
+    for i, verdict in enumerate(verdicts, start=verdicts_top):  # after fitting: it overflows to the right
+        put(ws, i, 1, verdict)
+        bold(ws, i, 1)
     for_print(ws, title=f"{document['title']} {unit['name']}")
     notes = replaced(wb, lang)
     note_replaced(ws, ws.max_row + 2, notes, lang)
@@ -162,6 +173,21 @@ def _standing(
         bold(ws, i, 1)
         put(ws, i, 2, value, number_format)
     return top + len(facts)
+
+
+def _shares(
+    ws: Worksheet, top: int, document: dict[str, Any], figures: Figures, unit: dict[str, Any], lang: str
+) -> int:
+    """Each option's votes and its share beside them, as published tables print them
+    (``满意 | 19 | 65.52%``; SPEC "Per-option shares"): the shares as results.json shows
+    them, so a largest-remainder round's add up to exactly 100 %."""
+    codes = share_codes(document)
+    rows = [
+        [share_label(document, code), unit["counts"].get(code), share]
+        for code, share in zip(codes, unit_shares(document, unit), strict=True)
+    ]
+    headers = [word(k, lang) for k in ("option", "votes", "share")]
+    return table(ws, top, headers, rows, [None, None, figures.rate_format])
 
 
 def _rules(

@@ -77,6 +77,11 @@ WORDS: dict[str, tuple[str, str]] = {
         "These texts held control characters Excel cannot store; they are written as \\x1a etc.:",
     ),
     "and_more": (" 等，另{n}处", " and {n} more"),
+    "share_of": ("{label}率", "{label} share"),
+    "rate_of": ("满意率（{labels}）", "Satisfaction ({labels})"),
+    "no_grade": ("无等次", "no grade"),
+    "option": ("选项", "Option"),
+    "votes": ("票数", "Votes"),
 }
 
 # The titles of the award lists (优胜单位 …) come from the flags table.

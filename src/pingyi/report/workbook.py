@@ -2,10 +2,12 @@
 
 Drawn from results.json's document (and the rejected sheets), in the round's Chinese
 names: a summary with the rules in words, one ranked sheet per category with its bar
-charts, the lists of winners, last place and rectification with reasons, the stratum
-breakdown, rank movement when a previous round is given, the opinions and every
-rejected sheet. Figures are stored rounded as the scheme shows them (so Excel shows the
-same digits as the terminal) with number formats of the scheme's precision.
+charts (each option's share beside its count, and the grades), one sheet per grading
+listing the units by grade with the reasons, the lists of winners, last place and
+rectification with reasons, the stratum breakdown, rank movement when a previous round
+is given, the opinions and every rejected sheet. Figures are stored rounded as the
+scheme shows them (so Excel shows the same digits as the terminal) with number formats
+of the scheme's precision.
 """
 
 from __future__ import annotations
@@ -20,7 +22,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pingyi.ballots.count import Reject
 from pingyi.flags import AWARD_FLAGS, Flag, flag_label
 from pingyi.report.escaping import xlsx_text
+from pingyi.report.grade_sheets import grading_sheet
+from pingyi.report.grades import gradings, unit_grade
 from pingyi.report.i18n import reject_reason, word
+from pingyi.report.shares import rate_heading, share_headings, unit_shares
 from pingyi.report.sheets import (
     Book,
     bold,
@@ -55,6 +60,8 @@ def report_book(document: dict[str, Any], rejects: Sequence[Reject], lang: str =
     _summary(summary, document, figures, lang, taken)
     for category in document["categories"]:
         _category(wb.create_sheet(), document, figures, category, lang, taken)
+    for grading in gradings(document):
+        grading_sheet(wb.create_sheet(), document, figures, grading, lang, taken)
     for award in AWARD_FLAGS:
         _award_list(wb.create_sheet(), document, figures, award, lang, taken)
     _strata(wb.create_sheet(), document, figures, lang, taken)
@@ -130,10 +137,12 @@ def _category(
     ws.title = sheet_title(category["name"], taken)
     units = figures.units
     options = document["scale"]["options"]
-    headers = [word(k, lang) for k in ("rank", "unit", "unit_id", "score", "rate")]
+    shares, graded = share_headings(document, lang), gradings(document)
+    headers = [word(k, lang) for k in ("rank", "unit", "unit_id", "score")] + [rate_heading(document, lang)]
     headers += [o["label"] for o in options]
     headers += [document["scale"]["blank"]["label"]]
-    headers += [word(k, lang) for k in ("invalid", "valid", "flags", "reasons")]
+    headers += [word(k, lang) for k in ("invalid", "valid")] + shares + [g["name"] for g in graded]
+    headers += [word(k, lang) for k in ("flags", "reasons")]
     threshold = figures.rate_threshold()
     if threshold is not None:
         headers.append(word("threshold", lang))
@@ -149,13 +158,15 @@ def _category(
             figures.rate(u["satisfaction_rate_exact"]),
         ]
         row += [counts[o["code"]] for o in options] + [counts["blank"], counts["invalid"], u["valid"]]
+        row += unit_shares(document, u) + [unit_grade(u, g["id"]) for g in graded]
         row += ["、".join(flag_label(f, lang) for f in u["flags"]), "；".join(u["reasons"].values())]
         if threshold is not None:
             row.append(threshold)
         rows.append(row)
         fills.append(flag_fill(u["flags"]))
-    formats = [None, None, None, figures.score_format, figures.rate_format]
-    formats += [None] * (len(options) + 5) + ([figures.rate_format] if threshold is not None else [])
+    formats = [None, None, None, figures.score_format, figures.rate_format] + [None] * (len(options) + 3)
+    formats += [figures.rate_format] * len(shares) + [None] * (len(graded) + 2)
+    formats += [figures.rate_format] if threshold is not None else []
     end = table(ws, 1, headers, rows, formats, fills)
     fit_columns(ws)
     for_print(ws, header_row=1, title=f"{document['title']} {category['name']}")

@@ -2,9 +2,9 @@
 
 English headers, UTF-8 without BOM, ``\\n`` line ends, one header row; each figure is given
 rounded to the round's precision, then exactly (the ``_exact`` fraction of results.json).
-Text from inputs (ids, names, sheet ids, file names, details) that a spreadsheet would
-run as a formula gets a leading ``'`` (:func:`~pingyi.report.escaping.csv_text`); figures
-never do.
+Text from inputs (ids, names, sheet ids, file names, details, grading ids and grades)
+that a spreadsheet would run as a formula gets a leading ``'``
+(:func:`~pingyi.report.escaping.csv_text`); figures never do.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from typing import Any
 from pingyi.ballots.count import Reject
 from pingyi.numbers import Shown
 from pingyi.report.escaping import csv_lines, csv_text
+from pingyi.report.grades import gradings, unit_grade
+from pingyi.report.shares import share_codes, share_text, unit_shares
 
 REJECT_FIELDS = ("file", "line", "sheet", "reason", "detail")
 NUMBER_FIELDS = ("score", "score_exact", "satisfaction_rate", "satisfaction_rate_exact")
@@ -35,10 +37,16 @@ def _shown(document: dict[str, Any], figures: dict[str, Any]) -> list[str | None
 
 
 def scores_csv(document: dict[str, Any]) -> bytes:
-    """One row per unit, categories in round order, each in rank order."""
+    """One row per unit, categories in round order, each in rank order. After the counts
+    and valid marks come the shown shares (``share_A`` …, 0–1 text like
+    ``satisfaction_rate``; SPEC "Per-option shares") and the grade of each grading
+    (headed by the grading's id)."""
     units = {u["id"]: u for u in document["units"]}
     first = document["units"][0]
     codes = list(first["counts"])
+    shares = share_codes(document)
+    places = Shown.of_document(document).percent_places
+    graded = [g["id"] for g in gradings(document)]
     extra = [
         k
         for k in (
@@ -61,6 +69,8 @@ def scores_csv(document: dict[str, Any]) -> bytes:
         *NUMBER_FIELDS,
         *codes,
         "valid",
+        *(f"share_{c}" for c in shares),
+        *(csv_text(g) for g in graded),
         "flags",
         *components,
         *extra,
@@ -78,6 +88,8 @@ def scores_csv(document: dict[str, Any]) -> bytes:
                     *_shown(document, u),
                     *(u["counts"][c] for c in codes),
                     u["valid"],
+                    *(share_text(v, places) for v in unit_shares(document, u)),
+                    *(_text(unit_grade(u, g)) for g in graded),
                     ";".join(u["flags"]),
                     *(u["components"][c]["value"] for c in components),
                     *(_cell(u[k]) for k in extra),
@@ -112,6 +124,10 @@ def rejects_csv(rejects: Iterable[Reject]) -> bytes:
         REJECT_FIELDS,
         ([csv_text(j.file), j.line, csv_text(j.sheet), j.reason, csv_text(j.detail)] for j in rejects),
     )
+
+
+def _text(value: str | None) -> str | None:
+    return None if value is None else csv_text(value)
 
 
 def _cell(value: Any) -> Any:
