@@ -6,9 +6,12 @@ done; these sentences are drawn from the merged round, never written by hand.
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from pingyi.flags import flag
 from pingyi.numbers import plain, show_percent
-from pingyi.round.models import Round, Scale
+from pingyi.round.grading import Band, GradeRequirement, MeasureRequirement
+from pingyi.round.models import Category, Round, Scale
 
 
 def describe_scale(scale: Scale) -> str:
@@ -45,19 +48,21 @@ def describe_rules(r: Round) -> list[str]:
         f"得分: {describe_method(r)}，保留 {r.scoring.precision} 位小数显示，排名与阈值用精确值",
         f"满意率: ({satisfied}) ÷ {denominator}",
     ]
+    lines.extend(_share_rules(r))
+    lines.extend(_grading_rules(r))
     if r.scoring.tie_break:
         lines.append(
             "同分: 依次比较 "
             + "，".join(_tie_break_words(r, k) for k in r.scoring.tie_break)
             + "；仍相同者并列"
         )
-    winners = "；".join(f"{c.name} 前{c.winners}名" for c in r.categories if c.ranked and c.winners)
+    winners = "；".join(_winners_words(r, c) for c in r.categories if c.ranked and c.winners)
     if winners:
         veto = "，一票否决单位不得评为优胜单位" if "winner" in r.awards.veto_blocks else ""
         lines.append(f"优胜单位: {winners}{veto}")
-    lasts = sorted({r.last_place_of(c) for c in r.categories if c.ranked})
-    if any(lasts):
-        lines.append(f"末位单位: 每类最后 {'/'.join(map(str, lasts))} 名")
+    lasts = _last_place_words(r)
+    if lasts:
+        lines.append(f"末位单位: {lasts}")
     rect = r.awards.rectification
     if rect is not None:
         if rect.grade is not None:
@@ -78,6 +83,113 @@ def describe_rules(r: Round) -> list[str]:
     return lines
 
 
+_ROUNDING_WORDS = {"down": "向下取整", "half_up": "四舍五入", "up": "向上取整"}
+_MEASURE_WORDS = {"score": "得分", "satisfaction_rate": "满意率", "composite": "综合得分"}
+_COMPARISON_WORDS = (("over", "超过"), ("at_least", "达到"), ("below", "低于"))
+
+
+def _share_words(share: Fraction) -> str:
+    """``半数``, ``80%``, ``1/3``: a share as rules are written."""
+    if share == Fraction(1, 2):
+        return "半数"
+    percent = plain(share * 100)
+    return plain(share) if "/" in percent else f"{percent}%"
+
+
+def _count_words(count: int | Fraction, rounding: str) -> str:
+    """``5名``; a share of the category: ``30%（向下取整）``."""
+    if isinstance(count, int):
+        return f"{count}名"
+    return f"{_share_words(count)}（{_ROUNDING_WORDS[rounding]}）"
+
+
+def _measure_limit(measure: str, value: Fraction) -> str:
+    return plain(value * 100) + "%" if measure == "satisfaction_rate" else plain(value)
+
+
+def _requirement_words(r: Round, requirement: GradeRequirement | MeasureRequirement) -> str:
+    """``综合得分不低于75``, ``等次为优秀``."""
+    if isinstance(requirement, GradeRequirement):
+        named = r.grading(requirement.grading)
+        return f"{named.name if named else requirement.grading}为{requirement.wanted}"
+    name = _MEASURE_WORDS[requirement.measure]
+    if requirement.at_least is not None:
+        return f"{name}不低于{_measure_limit(requirement.measure, requirement.at_least)}"
+    assert requirement.below is not None
+    return f"{name}低于{_measure_limit(requirement.measure, requirement.below)}"
+
+
+def _winners_words(r: Round, c: Category) -> str:
+    """``地方管理部门 前5名``; ``类 前30%（向下取整），且综合得分不低于75``."""
+    words = f"{c.name} 前{_count_words(c.winners, c.winners_rounding)}"
+    if c.winners_require is not None:
+        words += f"，且{_requirement_words(r, c.winners_require)}"
+    return words
+
+
+def _last_place_words(r: Round) -> str:
+    """``每类最后 1 名`` (or ``1/3 名`` where categories differ); with shares or a line to
+    be under, per category: ``类 最后20%（向下取整），限得分低于5的单位``."""
+    ranked = [c for c in r.categories if c.ranked and r.last_place_of(c)]
+    counts = [r.last_place_of(c) for c in ranked]
+    if all(isinstance(n, int) for n in counts) and not any(r.last_place_among_of(c) for c in ranked):
+        return f"每类最后 {'/'.join(map(str, sorted(set(counts))))} 名" if counts else ""
+    parts = []
+    for c in ranked:
+        among = r.last_place_among_of(c)
+        limit = f"，限{_requirement_words(r, among)}的单位" if among is not None else ""
+        parts.append(f"{c.name} 最后{_count_words(r.last_place_of(c), r.awards.last_place_rounding)}{limit}")
+    return "；".join(parts)
+
+
+def _share_rules(r: Round) -> list[str]:
+    """How the per-option shares are shown, where they are not simply rounded half-up
+    (SPEC "Per-option shares": truncated, or adjusted to add up to 100 %)."""
+    how = r.satisfaction.shares_rounding
+    if how == "half_up":
+        return []
+    labels = [o.label for o in r.scale.options if o.valid] + (
+        [r.scale.blank.label] if r.scale.blank.valid else []
+    )
+    named = "、".join(f"{label}率" for label in labels)
+    base = f"有效票 (含{r.scale.blank.label})" if r.scale.blank.valid else "有效票"
+    shown = f"保留 {r.satisfaction.precision} 位小数"
+    rule = "截尾不进位" if how == "truncate" else "末位按最大余数调整，使每个单位合计 100%"
+    return [f"各选项比率（{named}）: 各选项票数 ÷ {base}，{shown}，{rule}"]
+
+
+def _grading_rules(r: Round) -> list[str]:
+    """``测评结果: 满意票超过全体组成人员40人的半数为满意；…；其余为不满意``."""
+    lines = []
+    for grading in r.grades:
+        parts = [_band_words(r, band) for band in grading.bands]
+        if grading.bands[-1].tested:
+            parts.append("均不满足者无等次")
+        lines.append(f"{grading.name}: {'；'.join(parts)}")
+    return lines
+
+
+def _band_words(r: Round, band: Band) -> str:
+    if not band.tested:
+        return f"其余为{band.grade}"
+    compared = [
+        (words, getattr(band, name)) for name, words in _COMPARISON_WORDS if getattr(band, name) is not None
+    ]
+    if band.options is not None:
+        labels = "和".join(o.label if (o := r.scale.option(code)) else code for code in band.options)
+        base = {
+            "members": f"全体组成人员{r.members}人的",
+            "issued": "发放评议表数的",
+            "read": "收回评议表数的",
+            "valid": "有效票的",
+        }[band.of]
+        limits = "且".join(f"{words}{base}{_share_words(v)}" for words, v in compared)
+        return f"{labels}票{limits}为{band.grade}"
+    assert band.measure is not None
+    limits = "且".join(f"{words}{_measure_limit(band.measure, v)}" for words, v in compared)
+    return f"{_MEASURE_WORDS[band.measure]}{limits}为{band.grade}"
+
+
 def _tie_break_words(r: Round, key: str) -> str:
     if key == "satisfaction_rate":
         return "满意率高者"
@@ -95,6 +207,9 @@ def _sheet_rules(r: Round) -> list[str]:
         void.append("全部弃权")
     if r.sheets.invalid_if_invalid_marks_over is not None:
         void.append(f"无效选项超过 {show_percent(r.sheets.invalid_if_invalid_marks_over, 0)}")
+    for code, share in (r.sheets.max_share or {}).items():
+        option = r.scale.option(code)
+        void.append(f"评为{option.label if option else code}的单位超过所评单位的{_share_words(share)}")
     return [f"废票: {'、'.join(void)}"] if void else []
 
 
