@@ -163,3 +163,28 @@ def test_rank_csv_escapes_a_grading_id_and_a_grade_that_read_as_formulas(tmp_pat
         "c,1,a,甲局,4.00,1.0000,2,winner,'-优",
         "c,2,b,乙局,1.00,0.5000,2,last_place,差",
     ]
+
+
+def test_an_edited_results_json_without_shares_and_with_odd_gradings_still_reads(renda, tmp_path):
+    """A results.json from before shares, or edited by hand: the shares are formed from
+    the counts as the round rounds them, and gradings without an id and name are left out."""
+    import json
+    import shutil
+
+    out, _ = renda
+    edited = tmp_path / "results"
+    shutil.copytree(out, edited)
+    document = json.loads((edited / "results.json").read_text(encoding="utf-8"))
+    for unit in document["units"]:
+        del unit["shares"]
+    document["gradings"] = [
+        {"id": 1},
+        "x",
+        {**document["gradings"][0], "grades": ["满意", ["?"], "基本满意", "不满意"]},
+    ]
+    (edited / "results.json").write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    lines = _invoke("rank", "-c", "gov", "--results", str(edited)).output.splitlines()
+    assert RENDA_GRADES in lines
+    _invoke("feedback", "--results", str(edited), "-o", str(tmp_path / "fb"), "--unit", "zjj", "-q")
+    rows = [[c.value for c in row[:3]] for row in _sheet(tmp_path / "fb" / "区住建局.xlsx").iter_rows()]
+    assert rows[13:16] == [["满意", 19, 0.6552], ["基本满意", 8, 0.2758], ["不满意", 2, 0.069]]

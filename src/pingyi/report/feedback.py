@@ -20,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pingyi.flags import flag, flag_label
 from pingyi.numbers import Shown, plain
 from pingyi.report.escaping import TERMINAL_UNSAFE
-from pingyi.report.grades import grade_line, gradings
+from pingyi.report.grades import grade_line, grade_word, gradings, unit_grade
 from pingyi.report.i18n import word
 from pingyi.report.shares import share_codes, share_label, unit_shares
 from pingyi.report.sheets import (
@@ -266,12 +266,12 @@ def _excluded(unit: dict[str, Any], lang: str) -> str:
 def _grade_grounds(document: dict[str, Any], rule: dict[str, Any], unit: dict[str, Any], lang: str) -> str:
     """``测评结果为基本满意``: the unit's grade in the grading the rule names (where
     results.json says which), else its grades."""
-    names = {g["id"]: g["name"] for g in document.get("gradings", [])}
-    grades = unit.get("grades") or {}
-    wanted = rule.get("grade") or {}
+    names = {g["id"]: g["name"] for g in gradings(document)}
+    grades: dict[str, Any] = unit["grades"] if isinstance(unit.get("grades"), dict) else {}
+    wanted: dict[str, Any] = rule["grade"] if isinstance(rule.get("grade"), dict) else {}
     shown = [i for i in grades if i in wanted] or list(grades)
-    text = "，".join(f"{names.get(i, i)}为{grades[i]}" for i in shown)
-    if any(grades.get(i) == grade for i, grade in wanted.items()):
+    text = "，".join(f"{names.get(i, i)}为{grade_word(unit_grade(unit, i), lang)}" for i in shown)
+    if any(unit_grade(unit, i) == grade for i, grade in wanted.items()):
         text += _excluded(unit, lang)
     return text
 

@@ -19,9 +19,17 @@ Groups = list[tuple[str | None, list[str]]]
 
 
 def gradings(document: dict[str, Any]) -> list[dict[str, Any]]:
-    """results.json's ``gradings`` (``[{id, name, grades}]``); none in an older result."""
+    """results.json's ``gradings`` (``[{id, name, grades}]``); none in an older result.
+    A results.json may have been edited: an entry without a text id and name is left
+    out, and only text grades are kept, so no view fails on it."""
     found = document.get("gradings")
-    return [g for g in found if isinstance(g, dict)] if isinstance(found, list) else []
+    kept = []
+    for g in found if isinstance(found, list) else []:
+        if isinstance(g, dict) and isinstance(g.get("id"), str) and isinstance(g.get("name"), str):
+            grades = g.get("grades")
+            listed = [grade for grade in grades if isinstance(grade, str)] if isinstance(grades, list) else []
+            kept.append({"id": g["id"], "name": g["name"], "grades": listed})
+    return kept
 
 
 def unit_grade(unit: dict[str, Any], grading_id: str) -> str | None:
@@ -44,7 +52,7 @@ def by_grade(document: dict[str, Any], category: dict[str, Any], grading: dict[s
     """Each grade in band order with the category's units holding it, in rank order
     (``categories[].grades``); then, where any, the units without a grade (None)."""
     units = {u["id"]: u for u in document["units"]}
-    groups: dict[str | None, list[str]] = {grade: [] for grade in grading.get("grades", [])}
+    groups: dict[str | None, list[str]] = {grade: [] for grade in grading["grades"]}
     ungraded: list[str] = []
     for unit_id in category["units"]:
         grade = unit_grade(units[unit_id], grading["id"])

@@ -67,7 +67,10 @@ def unit_shares(document: dict[str, Any], unit: dict[str, Any]) -> list[float | 
 def counted_shares(document: dict[str, Any], counts: Mapping[str, int]) -> list[float | None]:
     """Shown shares (0–1) of ``counts`` (a stratum's), rounded as the round rounds them."""
     codes = share_codes(document)
-    exact = exact_shares({code: int(counts.get(code, 0)) for code in codes}, codes)
+    marks = {code: counts.get(code, 0) for code in codes}
+    if not all(type(n) is int and n >= 0 for n in marks.values()):
+        return [None] * len(codes)  # an edited results.json: no share rather than a wrong one
+    exact = exact_shares(marks, codes)
     if exact is None:
         return [None] * len(codes)
     rounding = document.get("shares_rounding")
