@@ -201,3 +201,17 @@ def test_the_shuzhi_example_grades_exactly_80_and_50_percent_as_the_higher_band(
     }
     assert category(doc, "heads")["rectification"] == ["p08", "p09"]
     assert units(doc)["p03"]["grade_reasons"]["competence"] == "称职票112张，达到有效票140张的80%"
+
+
+def test_a_grading_id_that_is_a_scores_column_is_refused(tmp_path):
+    """scores.csv gets one column per grading, headed by its id: 'valid' or an option code
+    would give two columns of one name."""
+    header = "round: t\nextends: qianren-2-1-0\nstrata:\n  - {id: s1, name: 层面一}\n"
+    extra = "grades:\n  - {id: valid, name: v, bands: [{grade: a}]}\n  - {id: A, name: w, bands: [{grade: a}]}\n"
+    text = round_file(header, "  - {id: c, name: 类}\n", ["z", "y"]) + extra
+    with pytest.raises(PingyiError) as caught:
+        tally(tmp_path, text, ballots_file(["z", "y"], sheets(["z", "y"], ["AA"])))
+    assert [(p.line, p.field, p.code) for p in caught.value.problems] == [
+        (11, "grades[0].id", "reserved_id"),
+        (12, "grades[1].id", "reserved_id"),
+    ]

@@ -32,6 +32,13 @@ def check_practice(report: Reporter, values: dict[str, Any], base_dir: Path) -> 
             continue
         if grading.id in gradings:
             report.add(("grades", i, "id"), "duplicate_id", f"grading id '{grading.id}' is used twice")
+        taken = _column_names(values)
+        if grading.id in taken or grading.id.startswith("share_"):
+            report.add(
+                ("grades", i, "id"),
+                "reserved_id",
+                f"grading id '{grading.id}' is a column of scores.csv already; choose another id",
+            )
         gradings[grading.id] = grading
         _check_bands(report, values, i, grading, codes)
     awards = values.get("awards")
@@ -56,6 +63,40 @@ def check_practice(report: Reporter, values: dict[str, Any], base_dir: Path) -> 
     if sheets is not None and sheets.max_share and codes is not None:
         for code in sheets.max_share:
             _known(report, ("sheets", "max_share", code), code, codes[:-1], "an option code")
+
+
+#: The columns of scores.csv and of ``rank --format csv`` besides the gradings'.
+SCORES_COLUMNS = (
+    "category",
+    "rank",
+    "unit",
+    "name",
+    "score",
+    "score_exact",
+    "satisfaction_rate",
+    "satisfaction_rate_exact",
+    "blank",
+    "invalid",
+    "valid",
+    "flags",
+    "ballot_score",
+    "deductions",
+    "previous_rank",
+    "rank_change",
+    "bonus",
+    "last_place_streak",
+    "escalated",
+    "id",
+    "grade",
+    "reasons",
+)
+
+
+def _column_names(values: dict[str, Any]) -> set[str]:
+    scale, composite = values.get("scale"), values.get("composite")
+    codes = {o.code for o in scale.options} if scale is not None else set()
+    components = {c.name for c in composite.components} if composite is not None else set()
+    return set(SCORES_COLUMNS) | codes | components
 
 
 def _check_sources(report: Reporter, values: dict[str, Any], base_dir: Path) -> None:
