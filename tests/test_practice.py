@@ -207,7 +207,9 @@ def test_a_grading_id_that_is_a_scores_column_is_refused(tmp_path):
     """scores.csv gets one column per grading, headed by its id: 'valid' or an option code
     would give two columns of one name."""
     header = "round: t\nextends: qianren-2-1-0\nstrata:\n  - {id: s1, name: 层面一}\n"
-    extra = "grades:\n  - {id: valid, name: v, bands: [{grade: a}]}\n  - {id: A, name: w, bands: [{grade: a}]}\n"
+    extra = (
+        "grades:\n  - {id: valid, name: v, bands: [{grade: a}]}\n  - {id: A, name: w, bands: [{grade: a}]}\n"
+    )
     text = round_file(header, "  - {id: c, name: 类}\n", ["z", "y"]) + extra
     with pytest.raises(PingyiError) as caught:
         tally(tmp_path, text, ballots_file(["z", "y"], sheets(["z", "y"], ["AA"])))
