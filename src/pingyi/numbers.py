@@ -13,21 +13,25 @@ from typing import Any, Literal
 Rounding = Literal["half_up", "truncate"]
 
 
+def _scaled(value: Fraction, places: int, rounding: Rounding) -> int:
+    """|value| × 10^places rounded to a whole number, in integer arithmetic."""
+    numerator, denominator = abs(value.numerator) * 10**places, value.denominator
+    if rounding == "truncate":
+        return numerator // denominator
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
 def rounded(value: Fraction, places: int, rounding: Rounding = "half_up") -> Fraction:
     """``value`` rounded to ``places`` decimals, half away from zero or truncated."""
-    scale = 10**places
-    scaled = abs(value) * scale
-    whole = int(scaled) if rounding == "truncate" else int(scaled + Fraction(1, 2))
-    result = Fraction(whole, scale)
+    result = Fraction(_scaled(value, places, rounding), 10**places)
     return -result if value < 0 else result
 
 
 def show(value: Fraction, places: int, rounding: Rounding = "half_up") -> str:
     """Decimal text with exactly ``places`` decimals: ``show(Fraction(2, 3), 2) == "0.67"``."""
-    r = rounded(value, places, rounding)
-    sign = "-" if r < 0 else ""
-    scaled = abs(r) * 10**places
-    digits = str(int(scaled)).rjust(places + 1, "0")
+    whole = _scaled(value, places, rounding)
+    sign = "-" if value < 0 and whole else ""
+    digits = str(whole).rjust(places + 1, "0")
     if places == 0:
         return sign + digits
     return f"{sign}{digits[:-places]}.{digits[-places:]}"

@@ -6,8 +6,8 @@ Components come from the unit's own ballot score, its satisfaction rate (in perc
 it sits on the same 0–100 scale as a degree), a column of the round's ``adjustments``
 file (one row per unit: ``unit`` + named columns), or another round's verified results
 (``source: results``: lower levels, periods, channels; read by pingyi.results.sources).
-Every unit needs its row and every needed cell a number: a gap is an error naming the unit, never a silent zero (the file
-is read at the edge, :func:`pingyi.sidefiles.read_adjustments`).
+Every unit needs its row and every needed cell a number: a gap is an error naming the
+unit, never a silent zero (the file is read at the edge, :func:`pingyi.sidefiles.read_adjustments`).
 """
 
 from __future__ import annotations
