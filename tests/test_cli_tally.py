@@ -58,11 +58,26 @@ EXAMPLE_RUNS = {
 }
 
 
+@pytest.fixture(scope="module")
+def tallied(tmp_path_factory):
+    """Each example tallied once by ``pingyi tally`` (in process), for the tests that only
+    read its results directory."""
+    done: dict[str, Path] = {}
+
+    def results_of(name: str) -> Path:
+        if name not in done:
+            out = tmp_path_factory.mktemp(name) / "results"
+            ran = run("tally", *EXAMPLE_RUNS[name], "-o", str(out), "-q")
+            assert ran.returncode == 0, ran.stderr
+            done[name] = out
+        return done[name]
+
+    return results_of
+
+
 @pytest.mark.parametrize("name", list(EXAMPLE_RUNS))
-def test_every_example_tallies_and_verifies(name, tmp_path):
-    out = tmp_path / "results"
-    done = run("tally", *EXAMPLE_RUNS[name], "-o", str(out))
-    assert done.returncode == 0, done.stderr
+def test_every_example_tallies_and_verifies(name, tallied):
+    out = tallied(name)
     assert {p.name for p in out.iterdir()} == OUTPUTS
     document = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert document["format_version"] == 1
@@ -106,19 +121,17 @@ def test_yixing_known_standings():
 @pytest.mark.parametrize(
     ("name", "folder"), [("ningbo-round1", "ningbo/round1"), ("wenguang-lower", "wenguang/lower")]
 )
-def test_shipped_results_are_what_tally_makes(tmp_path, name, folder):
+def test_shipped_results_are_what_tally_makes(tallied, name, folder):
     """Results directories shipped because a later round reads them (previous, component)."""
-    out = tmp_path / "r1"
-    assert run("tally", *EXAMPLE_RUNS[name], "-o", str(out)).returncode == 0
+    out = tallied(name)
     shipped = EXAMPLES / folder / "results"
     for name in OUTPUTS - {"manifest.json"}:  # report.xlsx too: its bytes depend on content only
         assert (out / name).read_bytes() == (shipped / name).read_bytes(), name
     assert run("verify", str(shipped)).returncode == 0
 
 
-def test_ningbo_round2_reports_movement_and_bonuses(tmp_path):
-    out = tmp_path / "r2"
-    assert run("tally", *EXAMPLE_RUNS["ningbo-round2"], "-o", str(out), "-q").returncode == 0
+def test_ningbo_round2_reports_movement_and_bonuses(tallied):
+    out = tallied("ningbo-round2")
     document = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert document["previous"] == {"round": "ningbo-round1", "new": [], "gone": []}
     for unit in document["units"]:
@@ -177,9 +190,8 @@ def test_a_folder_pingyi_did_not_write_is_never_replaced(tmp_path):
     assert [p.name for p in keep.iterdir()] == ["notes.txt"]
 
 
-def test_rank_prints_one_category_and_names_the_known_ones(tmp_path):
-    out = tmp_path / "r"
-    assert run("tally", *EXAMPLE_RUNS["yixing"], "-o", str(out), "-q").returncode == 0
+def test_rank_prints_one_category_and_names_the_known_ones(tmp_path, tallied):
+    out = tallied("yixing")
     done = run("rank", "--category", "financial", "--results", str(out), "--format", "csv")
     assert done.returncode == 0
     lines = done.stdout.splitlines()
