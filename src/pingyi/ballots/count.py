@@ -15,6 +15,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pingyi.ballots import hashing
 from pingyi.ballots.batch import Batch, Reason
@@ -148,7 +150,7 @@ class _Counter:
         self.sheets_by_form = np.zeros(self.on_form.shape[0], dtype=np.int64)
         self.read = 0
         self.index = SheetIndex()
-        self.rejects: dict[tuple[int, int], tuple[Reject, int]] = {}  # (file, line) -> (reject, id)
+        self.rejects: dict[tuple[int, int], Reject] = {}  # (file, line) -> reject
         self.total_bytes = sum(f.path.stat().st_size for f in files)
         self.bytes_before = self.bytes_done = 0  # of the files read / including the current one
 
@@ -169,12 +171,12 @@ class _Counter:
             for line, text in notes.malformed:
                 sheet = text.split(self.r.ballots.delimiter)[0].strip()
                 self._reject(
-                    source.index, line, sheet, Reason.malformed_row, f"wrong number of fields: {text[:80]}", 0
+                    source.index, line, sheet, Reason.malformed_row, f"wrong number of fields: {text[:80]}"
                 )
                 self.read += 1
         if self.index.conflicted:
             self._remove_first_copies_of_conflicts()
-        rejects = sorted((reject for reject, _ in self.rejects.values()), key=lambda j: (j.file, j.line))
+        rejects = sorted(self.rejects.values(), key=lambda j: (j.file, j.line))
         return BallotCounts(
             self.r,
             self.codes,
@@ -209,10 +211,13 @@ class _Counter:
         reasons, ids = prepared.reasons, prepared.ids
         has_id = reasons != Reason.missing_sheet_id
         status = np.zeros(len(batch), dtype=np.int8)
-        status[has_id] = self.index.check(ids[has_id], prepared.contents[has_id])
+        sheet = batch.sheet if has_id.all() else batch.sheet.filter(pa.array(has_id))
+        status[has_id] = self.index.check(ids[has_id], prepared.contents[has_id], sheet)
         reasons[status == DUPLICATE] = Reason.duplicate
         reasons[status == CONFLICT] = Reason.conflicting_duplicate
-        reasons[(status == FIRST) & has_id & self.index.is_conflicted(ids)] = Reason.conflicting_duplicate
+        if self.index.conflicted:  # a first copy in this batch, of an id a later row conflicts with
+            first = (status == FIRST) & has_id & self.index.is_conflicted(batch.sheet)
+            reasons[first] = Reason.conflicting_duplicate
         self.read += len(batch)
         known = batch.stratum >= 0
         self.read_by_stratum += np.bincount(batch.stratum[known], minlength=len(self.r.strata))
@@ -223,14 +228,7 @@ class _Counter:
         for row in np.nonzero(~counted)[0]:
             why = Reason(int(reasons[row]))
             detail = reason_detail(self.r, self.codes, self.on_form, batch, int(row), why)
-            self._reject(
-                batch.file,
-                int(batch.lines[row]),
-                str(batch.sheet[int(row)].as_py()),
-                why,
-                detail,
-                int(ids[row]),
-            )
+            self._reject(batch.file, int(batch.lines[row]), str(batch.sheet[int(row)].as_py()), why, detail)
 
     def _hashes(self, batch: Batch) -> tuple[np.ndarray, np.ndarray]:
         ids = hashing.hash_strings(batch.sheet)
@@ -277,27 +275,28 @@ class _Counter:
         if rows.any():
             self._apply(self._bins(batch, rows), sign)
 
-    def _reject(self, file: int, line: int, sheet: str, why: Reason, detail: str, sheet_id: int) -> None:
+    def _reject(self, file: int, line: int, sheet: str, why: Reason, detail: str) -> None:
         display = self.files[file].display
-        self.rejects[(file, line)] = (Reject(display, line, sheet, why.name, detail), sheet_id)
+        self.rejects[(file, line)] = Reject(display, line, sheet, why.name, detail)
 
     def _remove_first_copies_of_conflicts(self) -> None:
         """A second pass, only when sheets with one id conflict: the first copy was counted
-        before the conflict was known, so take it away and reject it too."""
+        before the conflict was known, so take it away and reject it too. Ids are matched
+        by their text."""
         conflicted = self.index.conflicted
-        for key, (reject, sheet_id) in list(self.rejects.items()):
-            if reject.reason == Reason.duplicate.name and sheet_id in conflicted:
+        for key, reject in list(self.rejects.items()):
+            if reject.reason == Reason.duplicate.name and reject.sheet in conflicted:
                 self._relabel(key, "copies of this sheet id differ")
-        found: set[int] = set()
+        found: set[str] = set()
         for source in self.files:
             for batch in read_batches(self.r, self.codes, source):
-                ids, _ = self._hashes(batch)
-                candidates = np.nonzero(np.isin(ids, np.fromiter(conflicted - found, np.uint64)))[0]
-                for row in candidates:
-                    sheet_id = int(ids[row])
-                    if sheet_id in found:
+                wanted = pa.array(sorted(conflicted - found), pa.string())
+                hits = pc.is_in(batch.sheet, value_set=wanted).to_numpy(zero_copy_only=False)
+                for row in np.nonzero(hits)[0]:
+                    sheet = str(batch.sheet[int(row)].as_py())
+                    if sheet in found:
                         continue
-                    found.add(sheet_id)
+                    found.add(sheet)
                     key = (batch.file, int(batch.lines[row]))
                     if key in self.rejects:
                         self._relabel(key, "copies of this sheet id differ")
@@ -308,17 +307,15 @@ class _Counter:
                     self._reject(
                         batch.file,
                         key[1],
-                        str(batch.sheet[int(row)].as_py()),
+                        sheet,
                         Reason.conflicting_duplicate,
                         "copies of this sheet id differ",
-                        sheet_id,
                     )
                 if found == conflicted:
                     return
 
     def _relabel(self, key: tuple[int, int], detail: str) -> None:
-        reject, sheet_id = self.rejects[key]
-        self.rejects[key] = (
-            Reject(reject.file, reject.line, reject.sheet, Reason.conflicting_duplicate.name, detail),
-            sheet_id,
+        reject = self.rejects[key]
+        self.rejects[key] = Reject(
+            reject.file, reject.line, reject.sheet, Reason.conflicting_duplicate.name, detail
         )

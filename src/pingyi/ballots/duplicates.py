@@ -1,71 +1,128 @@
-"""Remember every sheet id seen, in 16 bytes a sheet, to find re-scans and conflicts.
+"""Remember every sheet id seen, to find re-scans and conflicts, confirmed by the real id.
 
 Identical re-scans of one sheet id count once (the later copies are ``duplicate``);
 sheets with one id and different contents are all rejected (``conflicting_duplicate``).
-Ids and contents are 64-bit hashes kept in sorted runs that merge like an LSM tree, so
-a batch is checked with a few ``searchsorted`` calls and memory grows by 16 bytes a sheet.
+
+Ids and contents are 64-bit hashes (hashing.py) kept in sorted runs that merge like an
+LSM tree, so a batch is checked with a few ``searchsorted`` calls. A hash only *suggests*
+that a row repeats an earlier id: every suggested duplicate or conflict is confirmed by
+comparing the real id strings (kept as the batches' Arrow arrays, vectorised per batch),
+so two different ids whose hashes collide are never merged (issue 10 g). An id whose hash
+is taken by another id is looked up by its text in a small dictionary instead.
+
+The bound: a sheet costs 24 bytes (two hashes and a reference to its id) plus its id's
+text, about 36 bytes for a 10-character id, 36 MB for 10^6 sheets. Contents are compared
+by hash only: two copies of one id are taken for identical when their contents differ
+but their 64-bit hashes agree, which cannot happen when they differ in one column or in
+one word of eight marks (each is folded in by a bijection, hashing.combine) and happens
+with a chance of about 2^-64 otherwise.
 """
 
 from __future__ import annotations
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 FIRST, DUPLICATE, CONFLICT = 0, 1, 2
 
+_Run = tuple[np.ndarray, np.ndarray, np.ndarray]  # sorted id hashes, content hashes, references
+
 
 class SheetIndex:
-    """Sorted runs of (id hash, content hash) of the first copy of every sheet id."""
+    """The first copy of every sheet id: (id hash, content hash, where its id text is)."""
 
     def __init__(self) -> None:
-        self.runs: list[tuple[np.ndarray, np.ndarray]] = []
-        self.conflicted: set[int] = set()
+        self.runs: list[_Run] = []
+        self.texts: list[pa.Array] = []  # the sheet ids of every batch checked, in order
+        self.starts: list[int] = [0]  # the reference of each batch's first row
+        self.collided: dict[str, int] = {}  # id -> content hash, for ids whose hash another id holds
+        self.conflicted: set[str] = set()  # ids whose copies differ
 
     def __len__(self) -> int:
-        return sum(len(ids) for ids, _ in self.runs)
+        return sum(len(ids) for ids, _, _ in self.runs) + len(self.collided)
 
-    def check(self, ids: np.ndarray, contents: np.ndarray) -> np.ndarray:
-        """Status of each row (FIRST, DUPLICATE, CONFLICT); remember the new ids."""
+    def check(self, ids: np.ndarray, contents: np.ndarray, sheet: pa.Array) -> np.ndarray:
+        """Status of each row (FIRST, DUPLICATE, CONFLICT) of sheet ids ``sheet`` with id
+        hashes ``ids`` and content hashes ``contents``; remember the new ids."""
         n = len(ids)
         if n == 0:
             return np.zeros(0, dtype=np.int8)
+        base = self.starts[-1]
+        self.texts.append(sheet)
+        self.starts.append(base + n)
         order = np.argsort(ids, kind="stable")
         sorted_ids = ids[order]
         starts = np.ones(n, dtype=bool)
         starts[1:] = sorted_ids[1:] != sorted_ids[:-1]
         group_first = order[np.maximum.accumulate(np.where(starts, np.arange(n), 0))]
         reference = np.empty_like(contents)
-        reference[order] = contents[group_first]  # each row: its id's first copy in the batch
+        reference[order] = contents[group_first]  # each row: its hash's first copy in the batch
+        where = np.empty(n, dtype=np.int64)
+        where[order] = base + group_first
         seen_before = np.zeros(n, dtype=bool)
-        for run_ids, run_contents in self.runs:
-            at = np.searchsorted(run_ids, ids)
-            at_clipped = np.minimum(at, len(run_ids) - 1)
-            hit = run_ids[at_clipped] == ids
-            reference = np.where(hit, run_contents[at_clipped], reference)
+        for run_ids, run_contents, run_where in self.runs:
+            at = np.minimum(np.searchsorted(run_ids, ids), len(run_ids) - 1)
+            hit = run_ids[at] == ids
+            reference = np.where(hit, run_contents[at], reference)
+            where = np.where(hit, run_where[at], where)
             seen_before |= hit
         is_first = np.zeros(n, dtype=bool)
         is_first[order[starts]] = True
         is_first &= ~seen_before
         status = np.where(contents == reference, DUPLICATE, CONFLICT).astype(np.int8)
         status[is_first] = FIRST
-        conflicting_ids = np.unique(ids[status == CONFLICT])
-        self.conflicted.update(int(i) for i in conflicting_ids)
-        self._add(ids[is_first], contents[is_first])
+        self._confirm(sheet, contents, np.nonzero(~is_first)[0], where, base, status)
+        conflicting = sheet.filter(pa.array(status == CONFLICT))
+        self.conflicted.update(conflicting.to_pylist())
+        self._add(ids[is_first], contents[is_first], base + np.nonzero(is_first)[0])
         return status
 
-    def _add(self, ids: np.ndarray, contents: np.ndarray) -> None:
+    def is_conflicted(self, sheet: pa.Array) -> np.ndarray:
+        """Which of the ids ``sheet`` have copies that differ."""
+        if not self.conflicted:
+            return np.zeros(len(sheet), dtype=bool)
+        found = pc.is_in(sheet, value_set=pa.array(sorted(self.conflicted), pa.string()))
+        hits: np.ndarray = found.to_numpy(zero_copy_only=False)
+        return hits
+
+    def _confirm(
+        self,
+        sheet: pa.Array,
+        contents: np.ndarray,
+        rows: np.ndarray,
+        where: np.ndarray,
+        base: int,
+        status: np.ndarray,
+    ) -> None:
+        """Check the suggested repeats ``rows`` against the real id of the copy they repeat;
+        a row whose id only shares a hash with it is looked up by its text instead."""
+        if not len(rows):
+            return
+        same = np.zeros(len(rows), dtype=bool)
+        chunk = np.searchsorted(self.starts, where[rows], side="right") - 1
+        for k in np.unique(chunk):
+            mine = np.nonzero(chunk == k)[0]
+            earlier = self.texts[int(k)].take(pa.array(where[rows[mine]] - self.starts[int(k)]))
+            same[mine] = pc.equal(earlier, sheet.take(pa.array(rows[mine]))).to_numpy(zero_copy_only=False)
+        for row in rows[~same]:  # in row order, so an id's first copy comes before its repeats
+            text = sheet[int(row)].as_py()
+            content = int(contents[row])
+            known = self.collided.get(text)
+            if known is None:
+                self.collided[text] = content
+                status[row] = FIRST
+            else:
+                status[row] = DUPLICATE if known == content else CONFLICT
+
+    def _add(self, ids: np.ndarray, contents: np.ndarray, where: np.ndarray) -> None:
         if len(ids) == 0:
             return
         order = np.argsort(ids)
-        run = (ids[order], contents[order])
+        run = (ids[order], contents[order], where[order])
         while self.runs and len(self.runs[-1][0]) <= len(run[0]):
             last = self.runs.pop()
-            merged_ids = np.concatenate([last[0], run[0]])
-            merged_contents = np.concatenate([last[1], run[1]])
-            order = np.argsort(merged_ids, kind="stable")  # two sorted runs: linear merge
-            run = (merged_ids[order], merged_contents[order])
+            merged = [np.concatenate([a, b]) for a, b in zip(last, run, strict=True)]
+            order = np.argsort(merged[0], kind="stable")  # two sorted runs: linear merge
+            run = (merged[0][order], merged[1][order], merged[2][order])
         self.runs.append(run)
-
-    def is_conflicted(self, ids: np.ndarray) -> np.ndarray:
-        if not self.conflicted:
-            return np.zeros(len(ids), dtype=bool)
-        return np.isin(ids, np.fromiter(self.conflicted, dtype=np.uint64))
