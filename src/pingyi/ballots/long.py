@@ -25,7 +25,8 @@ from pingyi.ballots.header import csv_header, parse_options, require
 from pingyi.ballots.lines import RowLines, line_at, row_breaks, text_breaks
 from pingyi.ballots.marks import MarkCodes
 from pingyi.ballots.ranges import has_quotes
-from pingyi.ballots.xlsx import column_table, xlsx_rows
+from pingyi.ballots.worksheet import Worksheet
+from pingyi.ballots.xlsx import column_table
 from pingyi.round.models import Round
 
 
@@ -134,12 +135,12 @@ def _long_table(
 
 
 def _xlsx_table(r: Round, source: BallotFile, names: list[str]) -> tuple[pa.Table, np.ndarray, FileNotes]:
-    header, rows, book = xlsx_rows(r, source)
+    sheet = Worksheet(source, r.ballots.sheet)
     try:
-        require(source, header, names, r.ballots.delimiter)  # xlsx header cells are trimmed
-        position = {name: i for i, name in enumerate(header)}
-        body = [(line, row) for line, row in rows if any(row)]
+        require(source, sheet.header, names, r.ballots.delimiter)  # xlsx header cells are trimmed
+        position = {name: i for i, name in enumerate(sheet.header)}
+        body = [(line, row) for line, row in sheet.body(names) if any(row)]
     finally:
-        book.close()
+        sheet.close()
     notes = FileNotes("xlsx", (), (), 0, source.path.stat().st_size)
     return column_table(names, position, body), np.array([line for line, _ in body], dtype=np.int64), notes
