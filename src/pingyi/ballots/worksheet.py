@@ -15,16 +15,28 @@ merged range is reported once the sheet is read (Excel stores merges after the c
 The sheet's XML is parsed by openpyxl's streaming worksheet parser, driven here, not by
 read-only ``iter_rows``: so the formula's missing value can be told from an empty cell,
 merges are seen, and the sheet's declared dimension (which can be wrong) never cuts rows.
+
+Before openpyxl opens a workbook, the sizes its parts declare in the zip are bounded
+(issue 10 h: a 2.5 MB file with a 648 MB sharedStrings part took 1.2 GB, since openpyxl
+reads that part whole). A part read whole may expand to MAX_PART_BYTES (about twice that
+in memory), a worksheet, which is streamed, to MAX_SHEET_BYTES (Excel's largest sheet of
+100 columns is about 4 GB of XML). The declared sizes are trustworthy bounds: Python's
+zipfile never yields more than a part declares, and a part that is really larger fails
+its CRC check (a damaged workbook).
 """
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Iterator
 from typing import Any
 
 from pingyi.ballots.files import BallotFile
 
 Rows = Iterator[tuple[int, list[str]]]  # (Excel row number, cell texts)
+
+MAX_PART_BYTES = 128 << 20  # a part openpyxl reads whole (shared strings, styles, the workbook)
+MAX_SHEET_BYTES = 6 << 30  # a worksheet's XML, streamed but parsed byte by byte
 
 
 class _NoValue:
@@ -41,6 +53,7 @@ class Worksheet:
         from openpyxl import load_workbook
 
         self.source = source
+        _refuse_large_parts(source)
         try:
             self.book = load_workbook(source.path, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds for a damaged file
@@ -148,6 +161,25 @@ class Worksheet:
                     line=first_row,
                     column=hit[0],
                 )
+
+
+def _refuse_large_parts(source: BallotFile) -> None:
+    """An error naming the first part of the zip that declares more than its bound."""
+    try:
+        with zipfile.ZipFile(source.path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise source.problem("not_xlsx", f"cannot be opened as a workbook: {exc}") from None
+    for part in parts:
+        sheet = part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml")
+        limit = MAX_SHEET_BYTES if sheet else MAX_PART_BYTES
+        if part.file_size > limit:
+            raise source.problem(
+                "xlsx_too_large",
+                f"expands to {part.file_size:,} bytes, more than the {limit:,} a ballot workbook may "
+                "hold: save the sheet as CSV",
+                column=part.filename,
+            )
 
 
 def _text(value: Any) -> str:
