@@ -6,10 +6,12 @@ A file that is not what its extension says, a wrong delimiter, a total row (ÂêàË
 bytes that do not decode stop the run with file and line; a malformed row is a rejected
 sheet, never a silently wrong count.
 
-Each concern has its module: sniff.py (file kind, encoding), header.py (columns),
-csv_wide.py and ranges.py (streamed CSV on reader threads), xlsx.py, long.py (the long
-layout's pivot) and wide.py (wide rows into a batch). Readers return what they noticed
-(:class:`FileNotes`) rather than changing the :class:`BallotFile` they read.
+Each concern has its module: sniff.py (file kind, encoding), decode.py (every byte
+checked in its one encoding), header.py (columns), csv_wide.py and ranges.py (streamed
+CSV on reader threads), lines.py (the physical line of each row), worksheet.py and
+xlsx.py (workbooks), long.py (the long layout's pivot) and wide.py (wide rows into a
+batch). Readers return what they noticed (:class:`FileNotes`) rather than changing the
+:class:`BallotFile` they read.
 """
 
 from __future__ import annotations
