@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 
 from pingyi.ballots import hashing
 from pingyi.ballots.batch import Batch, Reason
+from pingyi.ballots.bootstrap import Replicates
 from pingyi.ballots.duplicates import CONFLICT, DUPLICATE, FIRST, SheetIndex
 from pingyi.ballots.files import BallotFile, FileNotes
 from pingyi.ballots.marks import MarkCodes, mark_codes
@@ -71,6 +72,7 @@ class BallotCounts:
     sheets_by_form: np.ndarray  # counted sheets per form
     read: int
     rejects: list[Reject] = field(default_factory=list)
+    replicates: np.ndarray | None = None  # int64 (replicates, units, strata, codes): the bootstrap
 
     @property
     def counted(self) -> int:
@@ -92,15 +94,18 @@ def read_ballots(
     paths: Iterable[str | os.PathLike[str]],
     progress: Progress | None = None,
     displays: list[str] | None = None,
+    replicates: tuple[int, int] | None = None,
 ) -> BallotCounts:
     """Read and count every ballot file of a round.
 
     ``displays`` names the files in rejects and messages (default: the paths as given).
+    ``replicates`` (number, seed) also counts Poisson bootstrap replicates in the same
+    pass (pingyi.ballots.bootstrap).
     Raises :class:`PingyiError` for unusable input (a file that cannot be read, a missing
     column, a total row); a bad sheet is a reject, not an error.
     """
     files = _ballot_files(paths, displays)
-    return _Counter(r, files, progress).run()
+    return _Counter(r, files, progress, replicates).run()
 
 
 def _ballot_files(paths: Iterable[str | os.PathLike[str]], displays: list[str] | None) -> list[BallotFile]:
@@ -138,7 +143,9 @@ def _ballot_files(paths: Iterable[str | os.PathLike[str]], displays: list[str] |
 
 
 class _Counter:
-    def __init__(self, r: Round, files: list[BallotFile], progress: Progress | None) -> None:
+    def __init__(
+        self, r: Round, files: list[BallotFile], progress: Progress | None, replicates: tuple[int, int] | None
+    ) -> None:
         self.r, self.files, self.progress = r, files, progress
         self.codes = mark_codes(r)
         self.on_form = on_form_matrix(r)
@@ -153,6 +160,9 @@ class _Counter:
         self.rejects: dict[tuple[int, int], Reject] = {}  # (file, line) -> reject
         self.total_bytes = sum(f.path.stat().st_size for f in files)
         self.bytes_before = self.bytes_done = 0  # of the files read / including the current one
+        self.replicates = (
+            Replicates(units, strata, self.codes.counted, self.on_form, *replicates) if replicates else None
+        )
 
     def run(self) -> BallotCounts:
         for source in self.files:
@@ -187,6 +197,7 @@ class _Counter:
             self.sheets_by_form,
             self.read,
             rejects,
+            self.replicates.counts if self.replicates is not None else None,
         )
 
     def _report(self, bytes_read: int) -> None:
@@ -224,6 +235,8 @@ class _Counter:
         counted = reasons == Reason.none
         self._apply(prepared.bins, +1)
         self._add(batch, prepared.passing & ~counted, -1)  # passed on their own, but re-scans
+        if self.replicates is not None:
+            self._replicate(batch, counted, ids, +1)
         batch.prepared = None
         for row in np.nonzero(~counted)[0]:
             why = Reason(int(reasons[row]))
@@ -275,6 +288,13 @@ class _Counter:
         if rows.any():
             self._apply(self._bins(batch, rows), sign)
 
+    def _replicate(self, batch: Batch, rows: np.ndarray, ids: np.ndarray, sign: int) -> None:
+        """The bootstrap replicates of the counted ``rows`` (weights from their id hashes)."""
+        assert self.replicates is not None
+        if rows.any():
+            form = np.maximum(batch.form[rows], 0)
+            self.replicates.add(batch.marks[rows], batch.stratum[rows], form, ids[rows], sign)
+
     def _reject(self, file: int, line: int, sheet: str, why: Reason, detail: str) -> None:
         display = self.files[file].display
         self.rejects[(file, line)] = Reject(display, line, sheet, why.name, detail)
@@ -304,6 +324,8 @@ class _Counter:
                     only = np.zeros(len(batch), dtype=bool)
                     only[row] = True
                     self._add(batch, only, -1)
+                    if self.replicates is not None:
+                        self._replicate(batch, only, hashing.hash_strings(batch.sheet), -1)
                     self._reject(
                         batch.file,
                         key[1],
