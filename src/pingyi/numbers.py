@@ -15,7 +15,8 @@ Rounding = Literal["half_up", "truncate"]
 
 def _scaled(value: Fraction, places: int, rounding: Rounding) -> int:
     """|value| × 10^places rounded to a whole number, in integer arithmetic."""
-    numerator, denominator = abs(value.numerator) * 10**places, value.denominator
+    numerator: int = abs(value.numerator) * 10**places
+    denominator: int = value.denominator
     if rounding == "truncate":
         return numerator // denominator
     return (2 * numerator + denominator) // (2 * denominator)
