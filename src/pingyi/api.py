@@ -52,13 +52,15 @@ def tally(
     lang: str = "zh",
     progress: Progress | None = None,
     operator: str | None = None,
+    confidence: int | None = None,
 ) -> Tally:
     """Count, score, rank and award a round, in memory: nothing is written.
 
     ``round`` is a round file's path or a loaded :class:`~pingyi.round.models.Round`;
     ``ballot_paths`` one path or several; ``lang`` ("zh" or "en") the language of
     report.xlsx; ``operator`` who runs the count (recorded in the manifest and
-    report.xlsx). Returns a :class:`~pingyi.results.bundle.Tally`; write it with
+    report.xlsx); ``confidence`` the number of bootstrap replicates (docs/confidence.md).
+    Returns a :class:`~pingyi.results.bundle.Tally`; write it with
     :func:`write_results`.
     """
     from pingyi.results.build import build
@@ -71,6 +73,7 @@ def tally(
         progress,
         lang,
         operator=operator,
+        confidence=confidence,
     )
 
 

@@ -102,6 +102,8 @@ def show_category(document: dict[str, Any], category: dict[str, Any], fmt: str, 
         echo(f"  {grades_line(document, category, grading, lang)}")
     if category["ranked"]:
         _lists(document, category, lang)
+    for line in confidence_lines(document, category, lang):
+        echo(f"  {line}")
 
 
 def summary_line(document: dict[str, Any], category: dict[str, Any], lang: str) -> str:
@@ -143,3 +145,28 @@ def _lists(document: dict[str, Any], category: dict[str, Any], lang: str) -> Non
         for key in ("veto", "escalation"):
             if key in reasons:
                 echo(f"  {units[unit_id]['name']}: {reasons[key]}")
+
+
+def confidence_lines(document: dict[str, Any], category: dict[str, Any], lang: str) -> list[str]:
+    """How sure each award list is: ``重抽样1000次中 末位单位: 农办 82%，外经局 17%`` (SPEC
+    "How sure is a rank?"); units held in every replicate are not repeated."""
+    held = category.get("confidence")
+    config = document.get("confidence")
+    if not held or not config:
+        return []
+    units = {u["id"]: u for u in document["units"]}
+    lines = []
+    for award in AWARD_FLAGS:
+        shares = [(unit, share) for unit, share in held.get(award.id, []) if share < 1]
+        if not shares:
+            continue
+        listed = "，".join(f"{units[unit]['name']} {_percent(share)}" for unit, share in shares)
+        if lang == "en":
+            lines.append(f"in {config['replicates']} resamples, {award.list_title(lang)}: {listed}")
+        else:
+            lines.append(f"重抽样{config['replicates']}次中 {award.list_title(lang)}: {listed}")
+    return lines
+
+
+def _percent(share: float) -> str:
+    return "<1%" if share < 0.005 else f"{share:.0%}"

@@ -28,6 +28,11 @@ from pingyi.cli.output import echo
     help="Exit 1 and write nothing when a check fails (quota missed, conflicting sheets).",
 )
 @click.option("--operator", help="Who runs the count, recorded in manifest.json and report.xlsx.")
+@click.option(
+    "--confidence",
+    type=click.IntRange(0, 100_000),
+    help="Bootstrap replicates: how sure each rank and award is (0: off; default: the round's confidence:).",
+)
 @format_option
 @lang_option
 @quiet_option
@@ -37,6 +42,7 @@ def command(
     output: str,
     strict: bool,
     operator: str | None,
+    confidence: int | None,
     fmt: str,
     lang: str,
     quiet: bool,
@@ -48,7 +54,8 @@ def command(
     manifest.json) is replaced only when the whole run succeeds; --lang sets the language
     of the tables and of report.xlsx. --format csv prints scores.csv and
     --format json prints results.json on stdout. --operator names who runs the count (the
-    round may require it: audit.operator_required).
+    round may require it: audit.operator_required). --confidence N resamples the sheets N
+    times within their strata and says how sure each rank and award is (docs/confidence.md).
 
     Exit codes: 0 done; 1 the round is void (more sheets counted than issued), or a check
     failed under --strict (nothing is written then); 2 a bad round file or unusable ballots.
@@ -66,7 +73,7 @@ def command(
 
     files = ballot_args.expand(ballots)
     with progress_bar("reading ballots", quiet) as progress:
-        t = build(round_file, files, progress, lang, operator=operator)
+        t = build(round_file, files, progress, lang, operator=operator, confidence=confidence)
     report_notices(t.problems)
     target = write_results(t, output, strict=strict, command=["pingyi", *sys.argv[1:]])
     document = t.document

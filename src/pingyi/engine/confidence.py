@@ -228,3 +228,35 @@ def _unit(
 def _grade_of(unit: UnitResult, grading: str) -> str | None:
     held = unit.grades.get(grading)
     return held.grade if held is not None else None
+
+
+AWARD_WORDS = {"winner": "优胜单位", "last_place": "末位单位", "rectification": "重点整改单位"}
+
+
+def apply_confidence(
+    r: Round, result: TallyResult, counts: np.ndarray, replicates: int, seed: int, level: Fraction
+) -> None:
+    """Set each unit's confidence and flag ``uncertain`` where an award it holds, or does
+    not hold, agrees with fewer than ``level`` of the replicates; say so in words."""
+    found = confidence(r, result, counts, level)
+    result.confidence = {
+        "replicates": replicates,
+        "seed": seed,
+        "level": str(level),
+        "method": "poisson_bootstrap_within_strata",
+    }
+    for unit in result.units:
+        unit.confidence = found.get(unit.id)
+        if unit.confidence is not None and unit.confidence.uncertain:
+            unit.flag("uncertain", _words(unit, unit.confidence, level))
+
+
+def _words(unit: UnitResult, held: UnitConfidence, level: Fraction) -> str:
+    parts = []
+    for award in AWARDS:
+        share = held.shares[award]
+        holds = award in unit.flags
+        if (share if holds else 1 - share) < float(level):
+            status = "" if holds else "（本轮未列入）"
+            parts.append(f"{AWARD_WORDS[award]}{status}：在{share:.0%}的重抽样中列入")
+    return "；".join(parts)

@@ -29,6 +29,7 @@ class UnitResult:
     reasons: dict[str, str] = field(default_factory=dict)
     movement: Movement | None = None
     grades: dict[str, Grade] = field(default_factory=dict)  # grading id -> grade and why
+    confidence: Any = None  # engine.confidence.UnitConfidence, with a bootstrap
 
     @property
     def id(self) -> str:
@@ -78,4 +79,5 @@ class TallyResult:
     satisfaction_rate: Fraction | None
     previous: dict[str, Any] | None = None  # {round, new, gone} when a previous round is given
     opinions: list[Opinion] = field(default_factory=list)  # file order
+    confidence: dict[str, Any] | None = None  # {replicates, seed, level, method} with a bootstrap
     problems: list[Problem] = field(default_factory=list)  # warnings found while tallying

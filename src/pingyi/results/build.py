@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pingyi import __version__
 from pingyi.ballots.count import Progress, read_ballots
+from pingyi.engine.confidence import apply_confidence
 from pingyi.engine.tally import tally
 from pingyi.errors import PingyiError, Problem
 from pingyi.report.ballots import ballot_problems
@@ -23,7 +24,7 @@ from pingyi.results.bundle import Tally
 from pingyi.results.manifest import round_inputs
 from pingyi.results.tables import rejects_csv, scores_csv, strata_csv
 from pingyi.round.load import load_round
-from pingyi.round.models import Round
+from pingyi.round.models import Confidence, Round
 from pingyi.sidefiles import read_side_inputs
 
 
@@ -35,20 +36,26 @@ def build(
     version: str = __version__,
     report: bool = True,
     operator: str | None = None,
+    confidence: int | None = None,
 ) -> Tally:
     """Load, count, tally and render. ``ballots`` are (path, name shown in rejects.csv);
     ``lang`` is the language of report.xlsx; ``version`` the pingyi version stamped in
     results.json (``pingyi verify`` passes the one that wrote the result). Without
     ``report``, report.xlsx is not built (tests of the figures alone). ``operator`` is who
-    runs the count (or the round's ``operator:``), recorded in the manifest."""
+    runs the count (or the round's ``operator:``), recorded in the manifest. ``confidence``
+    is the number of bootstrap replicates (overriding the round's ``confidence:``)."""
     if isinstance(round_file, Round):
         r, round_display = round_file, str(round_file.files[0])
     else:
         r, round_display = load_round(round_file), str(round_file)
     who = operator_of(r, operator, round_display)
     side = read_side_inputs(r)
-    counts = read_ballots(r, [p for p, _ in ballots], progress, displays=[d for _, d in ballots])
+    bootstrap = bootstrap_of(r, confidence)
+    replicates = (bootstrap.replicates, bootstrap.seed) if bootstrap else None
+    counts = read_ballots(r, [p for p, _ in ballots], progress, [d for _, d in ballots], replicates)
     result = tally(counts, side.adjustments, side.previous, side.opinions, side.sourced)
+    if bootstrap is not None and counts.replicates is not None:
+        apply_confidence(r, result, counts.replicates, bootstrap.replicates, bootstrap.seed, bootstrap.level)
     problems = ballot_problems(counts) + side.problems + result.problems
     document = doc.results_document(counts, result, problems, version)
     files = {
@@ -66,7 +73,9 @@ def build(
         files,
         problems,
         [(j.file, j.line, j.sheet, j.reason, j.detail) for j in counts.rejects],
-        {"lang": lang} | ({"operator": who} if who else {}),
+        {"lang": lang}
+        | ({"operator": who} if who else {})
+        | ({"confidence": confidence} if confidence is not None else {}),
         r,
         counts,
         result,
@@ -111,3 +120,14 @@ def operator_of(r: Round, given: str | None, display: str) -> str | None:
             ]
         )
     return who
+
+
+def bootstrap_of(r: Round, replicates: int | None) -> Confidence | None:
+    """The bootstrap to run: the round's ``confidence:``, its replicates overridden by
+    ``--confidence N``; None when off (no key, or 0 replicates)."""
+    chosen = r.confidence or Confidence()
+    if replicates is not None:
+        chosen = chosen.model_copy(update={"replicates": replicates})
+    elif r.confidence is None:
+        return None
+    return chosen if chosen.replicates > 0 else None

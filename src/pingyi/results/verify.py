@@ -64,6 +64,7 @@ def verify(results_dir: str | Path) -> Verification:
             lang=lang,
             version=written_by,
             operator=operator if isinstance(operator, str) else None,
+            confidence=_replicates(options),
         )
     except PingyiError as error:
         report.differences.extend(f"the tally fails now: {p}" for p in error.problems)
@@ -112,3 +113,8 @@ def _check_inputs(directory: Path, record: dict[str, Any], report: Verification)
             except PingyiError as error:
                 changed = [str(p) for p in error.problems]
             report.differences.extend(f"{item['role']} results {item['path']}: {c}" for c in changed)
+
+
+def _replicates(options: object) -> int | None:
+    value = options.get("confidence") if isinstance(options, dict) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None

@@ -311,6 +311,22 @@ class Ballots(Section):
     delimiter: str = Field(",", min_length=1, max_length=1)
 
 
+class Confidence(Section):
+    """How sure each rank is (SPEC "How sure is a rank?"): a seeded Poisson bootstrap of
+    the sheets within their strata; ``replicates: 0`` turns it off."""
+
+    replicates: int = Field(1000, ge=0, le=100_000)
+    seed: int = Field(2026, ge=0, lt=2**63)
+    level: Exact = Fraction(95, 100)
+
+    @field_validator("level")
+    @classmethod
+    def _level(cls, level: Fraction) -> Fraction:
+        if not 0 < level < 1:
+            raise ValueError("level is a share between 0 and 1, e.g. 0.95")
+        return level
+
+
 class Audit(Section):
     """Who counts (SPEC "Audit"): a round counted under a notary's eye names its operator."""
 
@@ -329,6 +345,7 @@ class Round(Section):
     scheme: str | None = None
     operator: str | None = Field(None, min_length=1, description="who runs the count (--operator overrides)")
     audit: Audit = Audit()
+    confidence: Confidence | None = None
     scale: Scale
     scoring: Scoring = Scoring()
     satisfaction: Satisfaction = Satisfaction()
