@@ -169,4 +169,6 @@ def confidence_lines(document: dict[str, Any], category: dict[str, Any], lang: s
 
 
 def _percent(share: float) -> str:
-    return "<1%" if share < 0.005 else f"{share:.0%}"
+    if share < 0.01:
+        return "<1%"
+    return ">99%" if share > 0.99 else f"{share:.0%}"
