@@ -209,3 +209,16 @@ def test_help_does_not_import_pandas():
 def test_every_command_has_help_with_an_example():
     for name, command in cli.commands.items():
         assert command.help and "Example:" in command.help, name
+
+
+def test_counting_on_the_command_line_does_not_import_pandas(tmp_path):
+    """pyarrow would import pandas (0.2 s) on its first array; the command keeps it out."""
+    ROUND = EXAMPLES / "yixing" / "round.yaml"  # noqa: N806
+    code = (
+        "import sys\nfrom pingyi.cli.main import main\n"
+        f"sys.argv = ['pingyi', 'check', {str(ROUND)!r}, {str(ROUND.with_name('ballots.csv'))!r}, '-q']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('pandas' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "False"
