@@ -248,3 +248,20 @@ def test_feedback_command_writes_one_workbook_per_unit(tmp_path):
     assert "上轮名次" in labels and "意见建议（1）" in labels
     unknown = runner.invoke(cli, ["feedback", "--results", str(out), "--unit", "nope"])
     assert unknown.exit_code == 2 and "no unit 'nope'" in unknown.stderr
+
+
+def test_report_bytes_never_depend_on_lxml(monkeypatch):
+    """openpyxl writes other bytes through lxml; pingyi keeps it on its own writer
+    (OPENPYXL_LXML=False, set on import) and refuses to write through lxml."""
+    import os
+
+    import openpyxl
+
+    from pingyi.errors import PingyiError
+    from pingyi.report.sheets import workbook_bytes
+
+    assert os.environ["OPENPYXL_LXML"] == "False" and openpyxl.LXML is False
+    monkeypatch.setattr(openpyxl, "LXML", True)
+    with pytest.raises(PingyiError) as caught:
+        workbook_bytes(openpyxl.Workbook())
+    assert [p.code for p in caught.value.problems] == ["lxml_writer"]

@@ -13,9 +13,15 @@ Names are imported on first use, so ``pingyi --help`` loads neither pandas nor p
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 __version__ = "0.1.0"
+
+# openpyxl writes XML through lxml when lxml is installed, and the bytes of report.xlsx
+# then differ from a machine without it, so `pingyi verify` would fail there. pingyi
+# writes its workbooks one way everywhere: openpyxl's own writer.
+os.environ["OPENPYXL_LXML"] = "False"
 
 _PUBLIC = {
     "load_round": "pingyi.api",

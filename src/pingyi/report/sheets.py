@@ -25,6 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from pingyi.errors import PingyiError, Problem
 from pingyi.flags import row_fill
 from pingyi.report.escaping import xlsx_text
 from pingyi.report.i18n import word
@@ -203,7 +204,23 @@ class _FixedTimeZip(zipfile.ZipFile):
 
 
 def workbook_bytes(wb: Workbook) -> bytes:
-    """The workbook as xlsx bytes that depend only on its content."""
+    """The workbook as xlsx bytes that depend only on its content (and not on whether lxml
+    is installed: pingyi/__init__.py keeps openpyxl on its own XML writer)."""
+    import openpyxl
+
+    if openpyxl.LXML:
+        raise PingyiError(
+            [
+                Problem(
+                    "report.xlsx",
+                    None,
+                    "",
+                    "lxml_writer",
+                    "openpyxl was imported with lxml before pingyi, so workbook bytes would differ "
+                    "from every other machine; import pingyi first, or set OPENPYXL_LXML=False",
+                )
+            ]
+        )
     wb.properties.created = wb.properties.modified = FIXED_TIME
     wb.properties.creator = "pingyi"
     buffer = io.BytesIO()
