@@ -32,6 +32,9 @@ class Reason(IntEnum):
     too_many_invalid = 10
     duplicate = 11
     conflicting_duplicate = 12
+    ip_limit = 13
+    too_fast = 14
+    unknown_answer = 15
 
 
 @dataclass
