@@ -23,6 +23,7 @@ from pingyi.round.models import (
     Stratum,
     Unit,
 )
+from pingyi.round.online_checks import check_online
 from pingyi.round.practice_checks import check_practice
 from pingyi.round.yamlfile import Located, Path_, format_path
 
@@ -75,6 +76,7 @@ def cross_check(values: dict[str, Any], doc: Located, display: str, base_dir: Pa
         _check_tie_break(report, values["scoring"], values["scale"])
     if "scale" in has and "units" in values:
         _check_ballots(report, values.get("ballots", Ballots()), values["scale"], unit_ids)
+    check_online(report, values)
     _check_composite(report, values)
     check_practice(report, values, base_dir)
     for key in ("adjustments", "previous"):

@@ -22,6 +22,7 @@ from pydantic import (
 
 from pingyi.round.fields import Count, Exact, Id, Section, fraction_text, to_fraction
 from pingyi.round.grading import GradeRequirement, Grading, MeasureRequirement
+from pingyi.round.online import Online, Source
 
 __all__ = ["Count", "Exact", "Grading", "Id", "Section", "fraction_text", "to_fraction"]
 
@@ -309,6 +310,11 @@ class Ballots(Section):
     encoding: Literal["auto", "utf-8", "utf-8-sig", "gb18030", "gbk"] = "auto"
     sheet: str | None = None
     delimiter: str = Field(",", min_length=1, max_length=1)
+    source: Source = "paper"  # online exports: pingyi.round.online
+    strata_answers: dict[str, str] = {}
+    units_by: Literal["name", "id"] = "name"
+    online: Online | None = None
+    paper: Ballots | None = None
 
 
 class Confidence(Section):
@@ -366,6 +372,7 @@ class Round(Section):
     members: int | None = Field(None, ge=1, description="the body's full membership (全体组成人员)")
     grades: list[Grading] = []
     ballots: Ballots = Ballots()
+    corrections: str | None = Field(None, description="supervised corrections of misreads (SPEC 'Audit')")
 
     _base_dir: Path = PrivateAttr(default_factory=Path)
     _files: tuple[Path, ...] = PrivateAttr(default=())
