@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -21,6 +21,8 @@ import pyarrow.compute as pc
 from pingyi.ballots import hashing
 from pingyi.ballots.batch import Batch, Reason
 from pingyi.ballots.bootstrap import Replicates
+from pingyi.ballots.corrections import Correction, Fixes
+from pingyi.ballots.dispositions import SheetLog
 from pingyi.ballots.duplicates import CONFLICT, DUPLICATE, FIRST, SheetIndex
 from pingyi.ballots.files import BallotFile, FileNotes
 from pingyi.ballots.marks import MarkCodes, mark_codes
@@ -46,6 +48,7 @@ class _Prepared:
     contents: np.ndarray
     passing: np.ndarray
     bins: _Bins
+    fixes: list[tuple[int, int, int, int]] = field(default_factory=list)  # corrections.Event
 
 
 @dataclass(frozen=True, order=True)
@@ -73,6 +76,7 @@ class BallotCounts:
     read: int
     rejects: list[Reject] = field(default_factory=list)
     replicates: np.ndarray | None = None  # int64 (replicates, units, strata, codes): the bootstrap
+    corrections: list[Correction] = field(default_factory=list)  # applied before counting
 
     @property
     def counted(self) -> int:
@@ -95,17 +99,26 @@ def read_ballots(
     progress: Progress | None = None,
     displays: list[str] | None = None,
     replicates: tuple[int, int] | None = None,
+    corrections: Sequence[Correction] = (),
+    log: SheetLog | None = None,
 ) -> BallotCounts:
     """Read and count every ballot file of a round.
 
     ``displays`` names the files in rejects and messages (default: the paths as given).
     ``replicates`` (number, seed) also counts Poisson bootstrap replicates in the same
-    pass (pingyi.ballots.bootstrap).
+    pass (pingyi.ballots.bootstrap). ``corrections`` are applied to the marks before
+    anything is counted (pingyi.ballots.corrections); ``log`` is told every sheet's
+    disposition as it is counted (pingyi.ballots.dispositions).
     Raises :class:`PingyiError` for unusable input (a file that cannot be read, a missing
     column, a total row); a bad sheet is a reject, not an error.
     """
     files = _ballot_files(paths, displays)
-    return _Counter(r, files, progress, replicates).run()
+    counter = _Counter(r, files, progress, replicates)
+    counter.fixes = (
+        Fixes(corrections, counter.codes, [u.id for u in r.units], counter.on_form) if corrections else None
+    )
+    counter.log = log
+    return counter.run()
 
 
 def _ballot_files(paths: Iterable[str | os.PathLike[str]], displays: list[str] | None) -> list[BallotFile]:
@@ -163,6 +176,8 @@ class _Counter:
         self.replicates = (
             Replicates(units, strata, self.codes.counted, self.on_form, *replicates) if replicates else None
         )
+        self.fixes: Fixes | None = None
+        self.log: SheetLog | None = None
 
     def run(self) -> BallotCounts:
         for source in self.files:
@@ -184,9 +199,14 @@ class _Counter:
                     source.index, line, sheet, Reason.malformed_row, f"wrong number of fields: {text[:80]}"
                 )
                 self.read += 1
+        wrong = self.fixes.problems() if self.fixes is not None else []
+        if wrong:
+            raise PingyiError(wrong)
         if self.index.conflicted:
             self._remove_first_copies_of_conflicts()
         rejects = sorted(self.rejects.values(), key=lambda j: (j.file, j.line))
+        if self.log is not None:
+            self.log.finish(self.files, rejects, bool(self.index.conflicted))
         return BallotCounts(
             self.r,
             self.codes,
@@ -198,6 +218,7 @@ class _Counter:
             self.read,
             rejects,
             self.replicates.counts if self.replicates is not None else None,
+            self.fixes.corrections if self.fixes is not None else [],
         )
 
     def _report(self, bytes_read: int) -> None:
@@ -209,11 +230,12 @@ class _Counter:
     def prepare(self, batch: Batch) -> None:
         """What a batch says on its own, before the duplicate check: reasons, hashes and
         the counts of its rows that pass. Uses nothing that changes while counting, so
-        readers run it in their own threads (read.READERS)."""
+        readers run it in their own threads (read.READERS). Corrections come first."""
+        fixes = self.fixes.apply(batch) if self.fixes is not None else []
         reasons = row_reasons(self.r, self.codes, self.on_form, batch)
         ids, contents = self._hashes(batch)
         passing = reasons == Reason.none
-        batch.prepared = _Prepared(reasons, ids, contents, passing, self._bins(batch, passing))
+        batch.prepared = _Prepared(reasons, ids, contents, passing, self._bins(batch, passing), fixes)
 
     def _count(self, batch: Batch) -> None:
         if batch.prepared is None:
@@ -242,6 +264,10 @@ class _Counter:
             why = Reason(int(reasons[row]))
             detail = reason_detail(self.r, self.codes, self.on_form, batch, int(row), why)
             self._reject(batch.file, int(batch.lines[row]), str(batch.sheet[int(row)].as_py()), why, detail)
+        display = self.files[batch.file].display
+        fixed = self.fixes.record(batch, prepared.fixes, display) if self.fixes is not None else {}
+        if self.log is not None:
+            self.log.sheets(display, batch.lines, batch.sheet, reasons, fixed)
 
     def _hashes(self, batch: Batch) -> tuple[np.ndarray, np.ndarray]:
         ids = hashing.hash_strings(batch.sheet)
@@ -310,6 +336,8 @@ class _Counter:
         found: set[str] = set()
         for source in self.files:
             for batch in read_batches(self.r, self.codes, source):
+                if self.fixes is not None:  # the marks counted were the corrected ones
+                    self.fixes.apply(batch)
                 wanted = pa.array(sorted(conflicted - found), pa.string())
                 hits = pc.is_in(batch.sheet, value_set=wanted).to_numpy(zero_copy_only=False)
                 for row in np.nonzero(hits)[0]:
