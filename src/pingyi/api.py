@@ -178,10 +178,12 @@ def check(
 
     r = _round(round)
     report = CheckReport(round_summary(r))
-    report.problems.extend(read_side_inputs(r).problems)
+    side = read_side_inputs(r)
+    report.problems.extend(side.problems)
     files = _paths(ballot_paths)
     if files:
-        report.ballots = read(r, [p for p, _ in files], progress, displays=[d for _, d in files])
+        displays = [d for _, d in files]
+        report.ballots = read(r, [p for p, _ in files], progress, displays, corrections=side.corrections)
         report.summary["ballots"] = ballot_summary(report.ballots)
         report.problems.extend(ballot_problems(report.ballots))
     return report

@@ -1,8 +1,9 @@
 """The side files a round names, read at the edge and handed to the engine as values.
 
 A round may name an ``adjustments`` file (seed 003's daily assessment and deductions, one
-row per unit), an ``opinions`` file (seed 000's 表四、表五, typed in) and a ``previous``
-results directory (seed 000's rank movement, seed 002's escalation). The engine never
+row per unit), an ``opinions`` file (seed 000's 表四、表五, typed in), a ``previous``
+results directory (seed 000's rank movement, seed 002's escalation) and a ``corrections``
+file (supervised corrections of misreads, SPEC "Audit"). The engine never
 opens a file (STYLE 3): :func:`read_side_inputs` reads them all here, reporting every gap
 at once with its file, line and field, and :func:`pingyi.engine.tally.tally` takes the
 values.
@@ -13,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from pingyi.ballots.corrections import Correction
+from pingyi.ballots.marks import MarkCodes, mark_codes
 from pingyi.engine.composite import Adjustments, Sourced, needed_columns
 from pingyi.engine.movement import PreviousRound
 from pingyi.engine.opinions import Opinion, classify
@@ -29,6 +32,7 @@ class SideInputs:
     opinions: list[Opinion] = field(default_factory=list)
     previous: PreviousRound | None = None
     sourced: Sourced = field(default_factory=dict)  # composite components from other rounds
+    corrections: list[Correction] = field(default_factory=list)  # in file order
     problems: list[Problem] = field(default_factory=list)  # warnings, e.g. rows without text
 
 
@@ -39,7 +43,7 @@ def read_side_inputs(r: Round) -> SideInputs:
 
     problems: list[Problem] = []
     side = SideInputs()
-    for read in (_adjustments_into, _opinions_into):
+    for read in (_adjustments_into, _opinions_into, _corrections_into):
         try:
             read(r, side)
         except PingyiError as error:
@@ -158,3 +162,105 @@ def _adjustments_into(r: Round, side: SideInputs) -> None:
 def _opinions_into(r: Round, side: SideInputs) -> None:
     side.opinions, warnings = read_opinions(r)
     side.problems.extend(warnings)
+
+
+CORRECTION_COLUMNS = ("sheet", "unit", "read", "corrected", "reason", "by")
+
+
+def read_corrections(r: Round) -> list[Correction]:
+    """The corrections file in file order, or every problem in it at once.
+
+    ``read`` and ``corrected`` are mark texts as the card reader writes them (mapped
+    through the round's ``ballots`` codes like any cell; an empty cell is a blank).
+    Whether ``read`` is what the sheet reads is known only while counting
+    (pingyi.ballots.corrections); here each row is checked on its own and against the
+    rows before it: a sheet, a known unit, a known corrected mark that differs from the
+    read one, a reason and who corrected, and one correction per mark.
+    """
+    if r.corrections is None:
+        return []
+    display = r.corrections
+    rows = read_rows(r.base_dir / display, display, CORRECTION_COLUMNS)
+    codes = mark_codes(r)
+    known = {u.id for u in r.units}
+    first: dict[tuple[str, str], int] = {}
+    found: list[Correction] = []
+    problems: list[Problem] = []
+    for line, cells in rows:
+        wrong = _correction_problems(display, line, cells, codes, known)
+        mark = (cells["sheet"], cells["unit"])
+        if not wrong and mark in first:
+            wrong.append(
+                Problem(
+                    display,
+                    line,
+                    "unit",
+                    "duplicate_correction",
+                    f"sheet '{mark[0]}' unit '{mark[1]}' is corrected on line {first[mark]} already "
+                    "(one correction per mark)",
+                )
+            )
+        problems.extend(wrong)
+        if not wrong:
+            first[mark] = line
+            found.append(Correction(*(cells[c] for c in CORRECTION_COLUMNS), display, line))
+    if problems:
+        raise PingyiError(problems)
+    return found
+
+
+def _correction_problems(
+    display: str, line: int, cells: dict[str, str], codes: MarkCodes, units: set[str]
+) -> list[Problem]:
+    problems = [
+        Problem(display, line, column, "missing_value", f"no {column} ({what})")
+        for column, what in (
+            ("sheet", "the id of the sheet corrected"),
+            ("unit", "the unit id whose mark is corrected"),
+            ("reason", "why the mark is corrected"),
+            ("by", "who corrected it"),
+        )
+        if not cells[column]
+    ]
+    unit = cells["unit"]
+    if unit and unit not in units:
+        problems.append(
+            Problem(display, line, "unit", "unknown_unit", f"unit '{unit}' is not a unit of the round")
+        )
+    corrected = cells["corrected"]
+    if not _known_mark(codes, corrected):
+        expected = ", ".join(sorted(t for t in codes.table if t))
+        problems.append(
+            Problem(
+                display,
+                line,
+                "corrected",
+                "unknown_mark",
+                f"'{corrected}' is not a mark of this round (expected one of {expected}, "
+                "or an empty cell for a blank)",
+            )
+        )
+    elif codes.code(cells["read"]) == codes.code(corrected):
+        problems.append(
+            Problem(
+                display,
+                line,
+                "corrected",
+                "no_change",
+                f"'{cells['read']}' and '{corrected}' are the same mark: the correction changes nothing",
+            )
+        )
+    return problems
+
+
+def _known_mark(codes: MarkCodes, text: str) -> bool:
+    """A text the round knows: an option or alias, a blank or invalid code, empty (a
+    blank), or several option codes joined (``AC``: a multi-mark, invalid)."""
+    text = text.strip()
+    if not text or text in codes.table:
+        return True
+    return len(text) > 1 and all(codes.table.get(ch, codes.blank) < codes.blank for ch in text)
+
+
+def _corrections_into(r: Round, side: SideInputs) -> None:
+    side.corrections = read_corrections(r)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pingyi import __version__
 from pingyi.ballots.count import Progress, read_ballots
+from pingyi.ballots.dispositions import SheetLog
 from pingyi.engine.confidence import apply_confidence
 from pingyi.engine.tally import tally
 from pingyi.errors import PingyiError, Problem
@@ -37,13 +38,15 @@ def build(
     report: bool = True,
     operator: str | None = None,
     confidence: int | None = None,
+    log: SheetLog | None = None,
 ) -> Tally:
     """Load, count, tally and render. ``ballots`` are (path, name shown in rejects.csv);
     ``lang`` is the language of report.xlsx; ``version`` the pingyi version stamped in
     results.json (``pingyi verify`` passes the one that wrote the result). Without
     ``report``, report.xlsx is not built (tests of the figures alone). ``operator`` is who
     runs the count (or the round's ``operator:``), recorded in the manifest. ``confidence``
-    is the number of bootstrap replicates (overriding the round's ``confidence:``)."""
+    is the number of bootstrap replicates (overriding the round's ``confidence:``). ``log``
+    is told every sheet's disposition as it is counted (``--audit-log``)."""
     if isinstance(round_file, Round):
         r, round_display = round_file, str(round_file.files[0])
     else:
@@ -52,7 +55,9 @@ def build(
     side = read_side_inputs(r)
     bootstrap = bootstrap_of(r, confidence)
     replicates = (bootstrap.replicates, bootstrap.seed) if bootstrap else None
-    counts = read_ballots(r, [p for p, _ in ballots], progress, [d for _, d in ballots], replicates)
+    counts = read_ballots(
+        r, [p for p, _ in ballots], progress, [d for _, d in ballots], replicates, side.corrections, log
+    )
     result = tally(counts, side.adjustments, side.previous, side.opinions, side.sourced)
     if bootstrap is not None and counts.replicates is not None:
         apply_confidence(r, result, counts.replicates, bootstrap.replicates, bootstrap.seed, bootstrap.level)

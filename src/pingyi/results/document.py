@@ -130,6 +130,8 @@ def results_document(
     }
     if result.confidence is not None:
         document["confidence"] = result.confidence
+    if r.corrections is not None:  # SPEC "Audit": every correction, in file order
+        document["corrections"] = [c.as_dict() for c in counts.corrections]
     if r.opinions is not None:
         document["opinion_classes"] = class_order(r.opinions)
         for unit in document["units"]:

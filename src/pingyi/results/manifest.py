@@ -26,7 +26,7 @@ BUILTIN = "<pingyi>/schemes/"
 
 @dataclass(frozen=True)
 class Input:
-    role: str  # round, scheme, units, adjustments, opinions, previous, component, ballots
+    role: str  # round, scheme, units, adjustments, opinions, previous, component, corrections, ballots
     path: Path
     display: str
 
@@ -67,6 +67,8 @@ def round_inputs(r: Round, round_file: str, ballots: list[tuple[Path, str]]) -> 
         if component.source == "results" and component.path:
             results = (r.base_dir / component.path / "results.json").resolve()
             inputs.append(Input("component", results, f"{component.path}/results.json"))
+    if r.corrections:
+        inputs.append(Input("corrections", (r.base_dir / r.corrections).resolve(), r.corrections))
     inputs.extend(
         Input("ballots", path.resolve(), display)
         for path, display in sorted(ballots, key=lambda b: str(b[0].resolve()))

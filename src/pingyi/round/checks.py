@@ -79,7 +79,7 @@ def cross_check(values: dict[str, Any], doc: Located, display: str, base_dir: Pa
     check_online(report, values)
     _check_composite(report, values)
     check_practice(report, values, base_dir)
-    for key in ("adjustments", "previous"):
+    for key in ("adjustments", "previous", "corrections"):
         _check_path(report, key, values.get(key), base_dir)
     opinions = values.get("opinions")
     if opinions is not None and not (base_dir / opinions.file).is_file():
