@@ -14,7 +14,7 @@ from pingyi.report.sheets import flag_fill
 
 
 def test_flag_ids_are_results_json_order_and_the_engine_uses_them():
-    assert FLAG_IDS == ("winner", "last_place", "rectification", "veto", "tie")
+    assert FLAG_IDS == ("winner", "last_place", "rectification", "veto", "tie", "uncertain")
     assert ENGINE_FLAGS is FLAG_IDS
 
 
@@ -25,6 +25,7 @@ def test_labels_lists_and_looks():
         ("整改", "rectify", "yellow", "FFE699"),
         ("否决", "veto", "magenta", "D9D9D9"),
         ("并列", "tie", "cyan", None),
+        ("存疑", "uncertain", "bold yellow", None),
     ]
     assert [(f.list_key, f.list_title("zh"), f.list_title("en")) for f in AWARD_FLAGS] == [
         ("winners", "优胜单位", "Winners"),
@@ -54,7 +55,7 @@ def test_row_fill_takes_the_flag_of_highest_precedence(flags, colour):
 
 def test_a_new_flag_in_the_table_reaches_every_view(monkeypatch):
     """Adding a flag touches one place: the table (here patched) is all the views read."""
-    new = dataclasses.replace(FLAGS[-1], id="uncertain", zh="存疑", en="uncertain", fill="BDD7EE")
-    monkeypatch.setitem(flag_table.BY_ID, "uncertain", new)
-    assert flag_label("uncertain") == "存疑"
-    assert row_fill(["uncertain"]) == "BDD7EE"
+    new = dataclasses.replace(FLAGS[-1], id="revisit", zh="复核", en="revisit", fill="BDD7EE")
+    monkeypatch.setitem(flag_table.BY_ID, "revisit", new)
+    assert flag_label("revisit") == "复核"
+    assert row_fill(["revisit"]) == "BDD7EE"
