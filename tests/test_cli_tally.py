@@ -85,6 +85,8 @@ def test_every_example_tallies_and_verifies(name, tallied):
     assert sheets["read"] == sheets["counted"] + sheets["rejected"]
     for category in document["categories"]:
         assert category["winners"] and category["last_place"]
+    if name in SHIPPED:
+        return  # its shipped results, which equal these, are verified below
     verified = run("verify", str(out))
     assert verified.returncode == 0, verified.stderr
     assert "verified" in verified.stdout
@@ -118,9 +120,10 @@ def test_yixing_known_standings():
     }
 
 
-@pytest.mark.parametrize(
-    ("name", "folder"), [("ningbo-round1", "ningbo/round1"), ("wenguang-lower", "wenguang/lower")]
-)
+SHIPPED = {"ningbo-round1": "ningbo/round1", "wenguang-lower": "wenguang/lower"}
+
+
+@pytest.mark.parametrize(("name", "folder"), list(SHIPPED.items()))
 def test_shipped_results_are_what_tally_makes(tallied, name, folder):
     """Results directories shipped because a later round reads them (previous, component)."""
     out = tallied(name)

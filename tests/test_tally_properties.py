@@ -54,7 +54,7 @@ def _tally(folder: Path, scheme: str, files: list[list[str]]) -> Tally:
 
 
 @pytest.mark.parametrize("scheme", list(SCHEMES))
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=12, deadline=None)
 @given(
     rows=sheet_rows,
     copies=st.lists(st.integers(0, 29), max_size=4),
@@ -76,7 +76,7 @@ def test_order_and_split_leave_results_json_byte_identical(scheme, rows, copies,
 
 
 @pytest.mark.parametrize("scheme", list(SCHEMES))
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=12, deadline=None)
 @given(rows=sheet_rows, stratum=st.sampled_from(["s1", "s2"]))
 def test_one_more_satisfied_mark_never_lowers_score_or_rate(scheme, rows, stratum):
     lines = _lines(rows)
