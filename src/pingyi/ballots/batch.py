@@ -51,6 +51,7 @@ class Batch:
     raw_form: pa.Array | None
     missing_units: tuple[int, ...] = ()  # unit columns this file lacks
     preset: np.ndarray | None = None  # int8 Reason already known per row
+    details: dict[int, str] | None = None  # row -> the words of its preset reason (online checks)
     prepared: Any = None  # what the counting core worked out in the reader's thread
     bytes_read: int = 0  # bytes of the file read for this batch (for the progress bar)
 

@@ -26,6 +26,7 @@ from pingyi.ballots.dispositions import SheetLog
 from pingyi.ballots.duplicates import CONFLICT, DUPLICATE, FIRST, SheetIndex
 from pingyi.ballots.files import BallotFile, FileNotes
 from pingyi.ballots.marks import MarkCodes, mark_codes
+from pingyi.ballots.online import OnlineSheets
 from pingyi.ballots.read import read_batches
 from pingyi.ballots.sniff import file_kind
 from pingyi.ballots.validity import on_form_matrix, reason_detail, row_reasons
@@ -176,12 +177,13 @@ class _Counter:
         self.replicates = (
             Replicates(units, strata, self.codes.counted, self.on_form, *replicates) if replicates else None
         )
+        self.online = OnlineSheets.of(r, files)  # a round's online exports, read before counting
         self.fixes: Fixes | None = None
         self.log: SheetLog | None = None
 
     def run(self) -> BallotCounts:
         for source in self.files:
-            reading = read_batches(self.r, self.codes, source, self.prepare)
+            reading = read_batches(self.r, self.codes, source, self.prepare, self.online)
             while True:
                 try:
                     batch = next(reading)
@@ -335,7 +337,7 @@ class _Counter:
                 self._relabel(key, "copies of this sheet id differ")
         found: set[str] = set()
         for source in self.files:
-            for batch in read_batches(self.r, self.codes, source):
+            for batch in read_batches(self.r, self.codes, source, online=self.online):
                 if self.fixes is not None:  # the marks counted were the corrected ones
                     self.fixes.apply(batch)
                 wanted = pa.array(sorted(conflicted - found), pa.string())

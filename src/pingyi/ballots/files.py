@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
+
+import numpy as np
 
 from pingyi.ballots.batch import Batch
 from pingyi.errors import PingyiError, Problem
@@ -24,6 +26,18 @@ R = TypeVar("R")
 
 
 @dataclass(frozen=True)
+class OnlineNotes:
+    """What reading an online export noticed: its channel (the round's ``ballots.source``),
+    its header's mapping (what ``pingyi check`` shows) and each row's line and stratum
+    (for the counts per channel)."""
+
+    channel: str
+    mapping: dict[str, Any]
+    lines: np.ndarray = field(compare=False)
+    strata: np.ndarray = field(compare=False)
+
+
+@dataclass(frozen=True)
 class FileNotes:
     """What reading one file found besides sheets."""
 
@@ -32,6 +46,7 @@ class FileNotes:
     malformed: tuple[tuple[int, str], ...] = ()  # (line, text) of rows with a wrong field count
     empty_lines: int = 0
     bytes_read: int = 0
+    online: OnlineNotes | None = None  # an online export (pingyi.ballots.online)
 
 
 @dataclass(frozen=True)
@@ -63,6 +78,11 @@ class BallotFile:
     @property
     def bytes_read(self) -> int:
         return self.notes.bytes_read
+
+    @property
+    def channel(self) -> str:
+        """How its sheets came in: ``paper``, or the online source (``wjx``)."""
+        return self.notes.online.channel if self.notes.online is not None else "paper"
 
     def problem(self, code: str, message: str, line: int | None = None, column: str = "") -> PingyiError:
         """A located error in this file."""

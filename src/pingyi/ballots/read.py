@@ -9,8 +9,9 @@ sheet, never a silently wrong count.
 Each concern has its module: sniff.py (file kind, encoding), decode.py (every byte
 checked in its one encoding), header.py (columns), csv_wide.py and ranges.py (streamed
 CSV on reader threads), lines.py (the physical line of each row), worksheet.py and
-xlsx.py (workbooks), long.py (the long layout's pivot) and wide.py (wide rows into a
-batch). Readers return what they noticed (:class:`FileNotes`) rather than changing the
+xlsx.py (workbooks), long.py (the long layout's pivot), wide.py (wide rows into a
+batch) and online.py with online_rows.py and online_header.py (问卷星-like exports).
+Readers return what they noticed (:class:`FileNotes`) rather than changing the
 :class:`BallotFile` they read.
 """
 
@@ -23,21 +24,32 @@ from pingyi.ballots.csv_wide import csv_batches
 from pingyi.ballots.files import BallotFile, FileNotes, Prepare
 from pingyi.ballots.long import long_batches
 from pingyi.ballots.marks import MarkCodes
+from pingyi.ballots.online import OnlineSheets
 from pingyi.ballots.sniff import file_kind
 from pingyi.ballots.xlsx import xlsx_batches
 from pingyi.round.models import Round
 
 
 def read_batches(
-    r: Round, codes: MarkCodes, source: BallotFile, prepare: Prepare | None = None
+    r: Round,
+    codes: MarkCodes,
+    source: BallotFile,
+    prepare: Prepare | None = None,
+    online: OnlineSheets | None = None,
 ) -> Generator[Batch, None, FileNotes]:
     """All sheets of one file, as normalised batches, in file order; returns what reading
     noticed besides sheets.
 
     ``prepare`` is applied to each CSV batch by the thread that read it, so work that
-    needs only the batch runs in parallel with the other readers.
+    needs only the batch runs in parallel with the other readers. ``online`` holds a
+    round's online exports (online.py): an export is read from it, a paper file with
+    the round's ``ballots.paper`` layout.
     """
     kind = file_kind(source)
+    if online is not None:
+        if source.index in online.exports:
+            return (yield from online.batches(source))
+        r, codes = online.paper, online.paper_codes
     if r.ballots.layout == "long":
         return (yield from long_batches(r, codes, source, kind))
     if kind == "xlsx":

@@ -73,6 +73,8 @@ def reason_detail(
     r: Round, codes: MarkCodes, on_form: np.ndarray, batch: Batch, row: int, why: Reason
 ) -> str:
     """A human sentence for one rejected row (rejects are few: built one by one)."""
+    if batch.details and row in batch.details and batch.preset is not None and batch.preset[row] == why:
+        return batch.details[row]
     if why == Reason.unknown_stratum:
         known = ", ".join(s.id for s in r.strata)
         return f"stratum '{_text(batch.raw_stratum, row)}' is not one of: {known}"

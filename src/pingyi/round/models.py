@@ -22,7 +22,7 @@ from pydantic import (
 
 from pingyi.round.fields import Count, Exact, Id, Section, fraction_text, to_fraction
 from pingyi.round.grading import GradeRequirement, Grading, MeasureRequirement
-from pingyi.round.online import Online, Source
+from pingyi.round.online import OnlineKeys
 
 __all__ = ["Count", "Exact", "Grading", "Id", "Section", "fraction_text", "to_fraction"]
 
@@ -294,7 +294,7 @@ class Opinions(Section):
     other: str = "其他"
 
 
-class Ballots(Section):
+class Ballots(OnlineKeys):
     """How the scanned files are laid out; column names and mark codes of the reader."""
 
     layout: Literal["wide", "long"] = "wide"
@@ -310,11 +310,6 @@ class Ballots(Section):
     encoding: Literal["auto", "utf-8", "utf-8-sig", "gb18030", "gbk"] = "auto"
     sheet: str | None = None
     delimiter: str = Field(",", min_length=1, max_length=1)
-    source: Source = "paper"  # online exports: pingyi.round.online
-    strata_answers: dict[str, str] = {}
-    units_by: Literal["name", "id"] = "name"
-    online: Online | None = None
-    paper: Ballots | None = None
 
 
 class Confidence(Section):

@@ -55,6 +55,17 @@ class Online(Section):
     columns: OnlineColumns = OnlineColumns()
 
 
+class OnlineKeys(Section):
+    """The ``ballots`` keys of online exports; Ballots extends them. ``paper`` is the
+    layout of a mixed round's paper files (a Ballots of its own)."""
+
+    source: Source = "paper"
+    strata_answers: dict[str, str] = Field({}, description="stratum answer (text or number) -> stratum id")
+    units_by: Literal["name", "id"] = "name"
+    online: Online | None = None
+    paper: Ballots | None = Field(None, description="the layout of the round's paper files")
+
+
 def is_online(r: Round) -> bool:
     """Whether the round takes online exports."""
     return r.ballots.source != "paper"
