@@ -114,12 +114,18 @@ def _show(summary: dict[str, Any], fmt: str, round_file: str) -> None:
 
 
 def _show_ballots(b: dict[str, Any]) -> None:
+    from pingyi.cli.online import show_channels, show_mapping
+
+    for f in (f for f in b["files"] if "mapping" in f):
+        show_mapping(f)
     sheets = b["sheets"]
     reasons = ", ".join(f"{k} {v}" for k, v in sheets["rejected_by_reason"].items()) or "none"
     echo(
         f"sheets: read {sheets['read']} = counted {sheets['counted']} + rejected "
         f"{sheets['rejected']} ({reasons})"
     )
+    if "by_channel" in sheets:
+        show_channels(sheets["by_channel"])
     print_table(b["strata"], SHEET_COLUMNS, title="各层面 sheets per stratum")
     if b["forms"]:
         print_table(b["forms"], [("id", "form"), ("counted", "有效")], title="各表 sheets per form")

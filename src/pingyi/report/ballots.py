@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from pingyi.ballots.channels import by_channel
 from pingyi.ballots.count import BallotCounts
 from pingyi.ballots.quotas import issued_status, quota_status
 from pingyi.errors import Problem
@@ -23,6 +24,7 @@ def ballot_summary(counts: BallotCounts) -> dict[str, Any]:
     valid = _valid_marks(counts)
     order = np.lexsort((np.arange(len(r.units)), valid))[:COVERAGE_ROWS]
     problems = ballot_problems(counts)
+    channels = by_channel(counts)
     return {
         "round": r.round,
         "sheets": {
@@ -30,6 +32,7 @@ def ballot_summary(counts: BallotCounts) -> dict[str, Any]:
             "counted": counts.counted,
             "rejected": counts.rejected,
             "rejected_by_reason": counts.rejected_by_reason,
+            **({"by_channel": channels} if channels is not None else {}),
         },
         "strata": [
             {
@@ -63,6 +66,7 @@ def ballot_summary(counts: BallotCounts) -> dict[str, Any]:
                 "encoding": f.encoding,
                 "empty_lines": f.empty_lines,
                 "unused_columns": f.unused_columns,
+                **({"mapping": f.notes.online.mapping} if f.notes.online is not None else {}),
             }
             for f in counts.files
         ],

@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pingyi.ballots.count import Reject
 from pingyi.flags import AWARD_FLAGS, Flag, flag_label
+from pingyi.report.channels import channel_sheet
 from pingyi.report.escaping import xlsx_text
 from pingyi.report.grade_sheets import grading_sheet
 from pingyi.report.grades import gradings, unit_grade
@@ -65,6 +66,8 @@ def report_book(document: dict[str, Any], rejects: Sequence[Reject], lang: str =
     for award in AWARD_FLAGS:
         _award_list(wb.create_sheet(), document, figures, award, lang, taken)
     _strata(wb.create_sheet(), document, figures, lang, taken)
+    if "by_channel" in document["sheets"]:  # a round with online exports
+        channel_sheet(wb.create_sheet(), document, lang, taken)
     if document.get("previous"):
         _movement(wb.create_sheet(), document, figures, lang, taken)
     if "opinion_classes" in document:

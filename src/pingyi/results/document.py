@@ -14,6 +14,7 @@ from fractions import Fraction
 from typing import Any
 
 from pingyi import __version__
+from pingyi.ballots.channels import by_channel
 from pingyi.ballots.count import BallotCounts
 from pingyi.ballots.quotas import quota_status
 from pingyi.engine.opinions import Opinion, class_order
@@ -128,6 +129,9 @@ def results_document(
         "units": [unit_document(r, numbers, counts.codes.names, u) for u in result.units],
         "categories": [category_document(r, numbers, c) for c in result.categories],
     }
+    channels = by_channel(counts)  # rounds with online exports: sheets per channel
+    if channels is not None:
+        document["sheets"]["by_channel"] = channels
     if result.confidence is not None:
         document["confidence"] = result.confidence
     if r.corrections is not None:  # SPEC "Audit": every correction, in file order
