@@ -56,3 +56,23 @@ def test_an_operator_with_control_characters_is_refused(tmp_path):
     paths = _siwei(tmp_path)
     result = CliRunner().invoke(cli, ["tally", *paths, "-o", str(tmp_path / "r"), "--operator", "\x1b[2J"])
     assert result.exit_code == 2 and "[bad_operator]" in result.stderr
+
+
+def _summary_rows(path) -> list[tuple]:
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(path)["汇总"]
+    return [row[:2] for row in sheet.iter_rows(min_row=3, max_row=12, values_only=True)]
+
+
+def test_the_operator_is_on_the_summary_sheet_and_verify_rebuilds_it(tmp_path):
+    paths = _siwei(tmp_path)
+    runner = CliRunner()
+    out = tmp_path / "r"
+    assert runner.invoke(cli, ["tally", *paths, "-o", str(out), "-q", "--operator", "张三"]).exit_code == 0
+    rows = _summary_rows(out / "report.xlsx")
+    assert [label for label, _ in rows[:4]] == ["评议活动", "日期", "计分办法", "计票人"]
+    assert rows[3] == ("计票人", "张三")
+    assert runner.invoke(cli, ["verify", str(out)]).exit_code == 0
+    assert runner.invoke(cli, ["tally", *paths, "-o", str(tmp_path / "n"), "-q"]).exit_code == 0
+    assert "计票人" not in [label for label, _ in _summary_rows(tmp_path / "n" / "report.xlsx")]

@@ -25,7 +25,7 @@ def test_labels_lists_and_looks():
         ("整改", "rectify", "yellow", "FFE699"),
         ("否决", "veto", "magenta", "D9D9D9"),
         ("并列", "tie", "cyan", None),
-        ("存疑", "uncertain", "bold yellow", None),
+        ("存疑", "uncertain", "bold yellow", "BDD7EE"),
     ]
     assert [(f.list_key, f.list_title("zh"), f.list_title("en")) for f in AWARD_FLAGS] == [
         ("winners", "优胜单位", "Winners"),
@@ -44,6 +44,8 @@ def test_labels_lists_and_looks():
         (["winner", "veto"], "D9D9D9"),
         (["winner", "tie"], "C6EFCE"),
         (["tie"], None),
+        (["tie", "uncertain"], "BDD7EE"),
+        (["last_place", "uncertain"], "F8CBAD"),
         ([], None),
     ],
 )

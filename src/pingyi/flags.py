@@ -98,7 +98,7 @@ FLAGS: tuple[Flag, ...] = (
     ),
     Flag("veto", "否决", "veto", style="magenta", fill="D9D9D9", fill_precedence=2),
     Flag("tie", "并列", "tie", style="cyan"),
-    Flag("uncertain", "存疑", "uncertain", style="bold yellow"),
+    Flag("uncertain", "存疑", "uncertain", style="bold yellow", fill="BDD7EE"),  # any award fill wins
 )
 
 #: Flag ids in results.json order.

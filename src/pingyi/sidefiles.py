@@ -203,7 +203,7 @@ def read_corrections(r: Round) -> list[Correction]:
         problems.extend(wrong)
         if not wrong:
             first[mark] = line
-            found.append(Correction(*(cells[c] for c in CORRECTION_COLUMNS), display, line))
+            found.append(Correction(**{c: cells[c] for c in CORRECTION_COLUMNS}, file=display, line=line))
     if problems:
         raise PingyiError(problems)
     return found

@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pingyi.flags import flag, flag_label
 from pingyi.numbers import Shown, plain
+from pingyi.report.confidence_words import unit_line
 from pingyi.report.escaping import TERMINAL_UNSAFE
 from pingyi.report.grades import grade_line, grade_word, gradings, unit_grade
 from pingyi.report.i18n import word
@@ -161,6 +162,9 @@ def _standing(
         (word("valid", lang), unit["valid"], None),
         (word("flags", lang), flags, None),
     ]
+    sure = unit_line(unit, lang)  # "末位单位：在82%的重抽样中列入；名次区间 43–45"
+    if sure:
+        facts.append((word("confidence", lang), sure, None))
     if "previous_rank" in unit:
         facts += [
             (word("previous_rank", lang), unit["previous_rank"], None),

@@ -82,6 +82,19 @@ WORDS: dict[str, tuple[str, str]] = {
     "no_grade": ("无等次", "no grade"),
     "option": ("选项", "Option"),
     "votes": ("票数", "Votes"),
+    "corrections": ("更正记录", "Corrections"),
+    "read": ("原读", "Read"),
+    "corrected": ("更正为", "Corrected"),
+    "correction_reason": ("更正理由", "Reason"),
+    "by": ("更正人", "By"),
+    "confidence": ("置信度", "How sure"),
+    "rank_interval": ("名次区间", "Rank interval"),
+    "share_winner": ("优胜概率", "Winner share"),
+    "share_last_place": ("末位概率", "Last place share"),
+    "share_rectification": ("整改概率", "Rectify share"),
+    "operator": ("计票人", "Operator"),
+    "correction_count": ("更正", "Corrections"),
+    "correction_count_value": ("{n}处", "{n}"),
 }
 
 # The titles of the award lists (优胜单位 …) come from the flags table.

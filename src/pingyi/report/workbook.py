@@ -21,6 +21,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pingyi.ballots.count import Reject
 from pingyi.flags import AWARD_FLAGS, Flag, flag_label
+from pingyi.report.audit_sheets import (
+    confidence_cells,
+    confidence_formats,
+    confidence_headings,
+    confidence_sheet,
+    corrections_sheet,
+    summary_facts,
+)
 from pingyi.report.channels import channel_sheet
 from pingyi.report.escaping import xlsx_text
 from pingyi.report.grade_sheets import grading_sheet
@@ -46,25 +54,32 @@ CHART_ANCHOR_GAP = 2  # rows between a table and its first chart
 CHART_ROWS = 17  # rows a chart of height 8 cm takes
 
 
-def report_workbook(document: dict[str, Any], rejects: Sequence[Reject], lang: str = "zh") -> bytes:
+def report_workbook(
+    document: dict[str, Any], rejects: Sequence[Reject], lang: str = "zh", operator: str | None = None
+) -> bytes:
     """The bytes of report.xlsx (see :func:`report_book` for its notes too)."""
-    return report_book(document, rejects, lang).data
+    return report_book(document, rejects, lang, operator).data
 
 
-def report_book(document: dict[str, Any], rejects: Sequence[Reject], lang: str = "zh") -> Book:
+def report_book(
+    document: dict[str, Any], rejects: Sequence[Reject], lang: str = "zh", operator: str | None = None
+) -> Book:
     """report.xlsx and its notes: each input text whose control characters had to be
-    written escaped, also listed at the foot of the summary sheet."""
+    written escaped, also listed at the foot of the summary sheet. ``operator`` (who ran
+    the count, SPEC "Audit") is on the summary sheet."""
     figures = Figures(document)
     wb = Workbook()
     taken: set[str] = set()
     summary = wb.active
-    _summary(summary, document, figures, lang, taken)
+    _summary(summary, document, figures, lang, taken, operator)
     for category in document["categories"]:
         _category(wb.create_sheet(), document, figures, category, lang, taken)
     for grading in gradings(document):
         grading_sheet(wb.create_sheet(), document, figures, grading, lang, taken)
     for award in AWARD_FLAGS:
         _award_list(wb.create_sheet(), document, figures, award, lang, taken)
+    if "confidence" in document:
+        confidence_sheet(wb.create_sheet(), document, lang, taken)
     _strata(wb.create_sheet(), document, figures, lang, taken)
     if "by_channel" in document["sheets"]:  # a round with online exports
         channel_sheet(wb.create_sheet(), document, lang, taken)
@@ -72,13 +87,22 @@ def report_book(document: dict[str, Any], rejects: Sequence[Reject], lang: str =
         _movement(wb.create_sheet(), document, figures, lang, taken)
     if "opinion_classes" in document:
         _opinions(wb.create_sheet(), document, lang, taken)
+    if "corrections" in document:
+        corrections_sheet(wb.create_sheet(), document, lang, taken)
     _rejects(wb.create_sheet(), rejects, lang, taken)
     notes = replaced(wb, lang)
     note_replaced(summary, summary.max_row + 2, notes, lang)
     return Book(workbook_bytes(wb), notes)
 
 
-def _summary(ws: Worksheet, document: dict[str, Any], figures: Figures, lang: str, taken: set[str]) -> None:
+def _summary(
+    ws: Worksheet,
+    document: dict[str, Any],
+    figures: Figures,
+    lang: str,
+    taken: set[str],
+    operator: str | None,
+) -> None:
     ws.title = sheet_title(word("summary", lang), taken)
     put(ws, 1, 1, document["title"])
     bold(ws, 1, 1, size=14)
@@ -96,6 +120,7 @@ def _summary(ws: Worksheet, document: dict[str, Any], figures: Figures, lang: st
         (word("rejected_by_reason", lang), reasons or word("none", lang)),
         (word("overall_rate", lang), figures.rate(document["satisfaction_rate_exact"])),
     ]
+    facts[3:3] = summary_facts(document, operator, lang)  # the overall rate stays last
     for i, (label, value) in enumerate(facts, start=3):
         put(ws, i, 1, label)
         bold(ws, i, 1)
@@ -145,7 +170,7 @@ def _category(
     headers += [o["label"] for o in options]
     headers += [document["scale"]["blank"]["label"]]
     headers += [word(k, lang) for k in ("invalid", "valid")] + shares + [g["name"] for g in graded]
-    headers += [word(k, lang) for k in ("flags", "reasons")]
+    headers += [word(k, lang) for k in ("flags", "reasons")] + confidence_headings(document, lang)
     threshold = figures.rate_threshold()
     if threshold is not None:
         headers.append(word("threshold", lang))
@@ -163,12 +188,13 @@ def _category(
         row += [counts[o["code"]] for o in options] + [counts["blank"], counts["invalid"], u["valid"]]
         row += unit_shares(document, u) + [unit_grade(u, g["id"]) for g in graded]
         row += ["、".join(flag_label(f, lang) for f in u["flags"]), "；".join(u["reasons"].values())]
+        row += confidence_cells(document, u)
         if threshold is not None:
             row.append(threshold)
         rows.append(row)
         fills.append(flag_fill(u["flags"]))
     formats = [None, None, None, figures.score_format, figures.rate_format] + [None] * (len(options) + 3)
-    formats += [figures.rate_format] * len(shares) + [None] * (len(graded) + 2)
+    formats += [figures.rate_format] * len(shares) + [None] * (len(graded) + 2) + confidence_formats(document)
     formats += [figures.rate_format] if threshold is not None else []
     end = table(ws, 1, headers, rows, formats, fills)
     fit_columns(ws)

@@ -70,7 +70,7 @@ def build(
         "rejects.csv": rejects_csv(counts.rejects),
     }
     if report:
-        book = report_book(document, counts.rejects, lang)
+        book = report_book(document, counts.rejects, lang, who)
         files["report.xlsx"] = book.data
         problems = problems + [_replaced(note) for note in book.notes]
     return Tally(
