@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import (
     Field,
@@ -22,6 +22,8 @@ from pydantic import (
 
 from pingyi.round.fields import Count, Exact, Id, Section, fraction_text, to_fraction
 from pingyi.round.grading import GradeRequirement, Grading, MeasureRequirement
+from pingyi.round.items import ITEM_COLUMN, Item
+from pingyi.round.numeric import Numeric, numeric_blank, numeric_codes
 from pingyi.round.online import OnlineKeys
 
 __all__ = ["Count", "Exact", "Grading", "Id", "Section", "fraction_text", "to_fraction"]
@@ -55,8 +57,16 @@ RESERVED_CODES = ("blank", "invalid", "not_rated")
 
 
 class Scale(Section):
-    options: list[Option] = Field(min_length=1)
+    """Options (seed 002's 满意/基本满意/不满意), or numbers in a range (万众评公务: 0–100)."""
+
+    options: list[Option] = []
+    numeric: Numeric | None = None
     blank: Blank = Blank()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _numeric_blank(cls, data: Any) -> Any:
+        return numeric_blank(data)
 
     @field_validator("options")
     @classmethod
@@ -68,9 +78,17 @@ class Scale(Section):
             if option.code in RESERVED_CODES:
                 raise ValueError(f"option code '{option.code}' is reserved")
             seen.add(option.code)
-        if not any(option.valid for option in options):
+        if options and not any(option.valid for option in options):
             raise ValueError("at least one option must be valid")
         return options
+
+    @model_validator(mode="after")
+    def _options_or_numeric(self) -> Scale:
+        if self.numeric is None and not self.options:
+            raise ValueError("a scale has options (a list) or numeric: {min, max}")
+        if self.numeric is not None and self.options:
+            raise ValueError("a scale has options or numeric, not both")
+        return self
 
     def option(self, code: str) -> Option | None:
         return next((o for o in self.options if o.code == code), None)
@@ -108,6 +126,7 @@ class Satisfaction(Section):
 
     denominator: Literal["valid", "options"] = "valid"
     overall: Literal["pooled", "mean_of_units"] = "pooled"
+    satisfied_at_least: Exact | None = Field(None, description="numeric marks: the satisfied line")
     precision: int = Field(2, ge=0, le=10)
     shares_rounding: Literal["half_up", "truncate", "largest_remainder"] = "half_up"
 
@@ -302,8 +321,10 @@ class Ballots(OnlineKeys):
     stratum: str = "stratum"
     form: str | None = None
     unit: str = "unit"
+    item: str = "item"  # the long layout's item column, in a round with items
     mark: str = "mark"
     columns: dict[str, str] = {}
+    item_column: str = ITEM_COLUMN  # the wide column of a unit × item
     marks: dict[str, str] = {}
     blank_codes: list[str] = []
     invalid_codes: list[str] = []
@@ -356,6 +377,7 @@ class Round(Section):
     strata: list[Stratum] = Field(min_length=1)
     quotas: list[Quota] = []
     units: list[Unit] = Field(min_length=1)
+    items: list[Item] = []
     forms: dict[str, list[str]] | None = None
     veto: list[str] = []
     previous: str | None = None
@@ -394,6 +416,20 @@ class Round(Section):
 
     def grading(self, grading_id: str) -> Grading | None:
         return next((g for g in self.grades if g.id == grading_id), None)
+
+    def mark_options(self) -> list[Option]:
+        """What a valid mark is counted as: the scale's options, or for a numeric scale
+        ``satisfied``/``unsatisfied`` (or ``number``) (pingyi.round.numeric)."""
+        return mark_options(self.scale, self.satisfaction)
+
+
+def mark_options(scale: Scale, satisfaction: Satisfaction) -> list[Option]:
+    if scale.numeric is None:
+        return list(scale.options)
+    return [
+        Option(code=code, label=label, value=Fraction(0), satisfied=satisfied)
+        for code, label, satisfied in numeric_codes(satisfaction.satisfied_at_least)
+    ]
 
 
 #: Keys any round or scheme file may hold besides the Round fields.
