@@ -53,13 +53,17 @@ def tally(
     progress: Progress | None = None,
     operator: str | None = None,
     confidence: int | None = None,
+    audit_log: PathLike | None = None,
 ) -> Tally:
-    """Count, score, rank and award a round, in memory: nothing is written.
+    """Count, score, rank and award a round, in memory: nothing is written but the
+    ``audit_log``, when one is asked for.
 
     ``round`` is a round file's path or a loaded :class:`~pingyi.round.models.Round`;
     ``ballot_paths`` one path or several; ``lang`` ("zh" or "en") the language of
     report.xlsx; ``operator`` who runs the count (recorded in the manifest and
-    report.xlsx); ``confidence`` the number of bootstrap replicates (docs/confidence.md).
+    report.xlsx); ``confidence`` the number of bootstrap replicates (docs/confidence.md);
+    ``audit_log`` a CSV file to write one row per sheet read to (its disposition and
+    corrections; streamed, put in place when the tally succeeds, never over an input).
     Returns a :class:`~pingyi.results.bundle.Tally`; write it with
     :func:`write_results`.
     """
@@ -67,14 +71,16 @@ def tally(
 
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
-    return build(
-        round if _is_round(round) else str(round),  # type: ignore[arg-type]
-        _paths(ballot_paths),
-        progress,
-        lang,
-        operator=operator,
-        confidence=confidence,
-    )
+    source: Round | str = round if _is_round(round) else str(round)  # type: ignore[assignment]
+    files = _paths(ballot_paths)
+    if audit_log is None:
+        return build(source, files, progress, lang, operator=operator, confidence=confidence)
+    from pingyi.results.auditlog import AuditLog
+
+    with AuditLog(Path(audit_log)) as log:
+        t = build(source, files, progress, lang, operator=operator, confidence=confidence, log=log)
+        log.commit([i.path for i in t.inputs])
+    return t
 
 
 def write_results(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from contextlib import nullcontext
+from pathlib import Path
 
 import click
 
@@ -33,6 +35,13 @@ from pingyi.cli.output import echo
     type=click.IntRange(0, 100_000),
     help="Bootstrap replicates: how sure each rank and award is (0: off; default: the round's confidence:).",
 )
+@click.option(
+    "--audit-log",
+    "audit_log",
+    type=click.Path(dir_okay=False),
+    help="Write every sheet's disposition (counted, or why not, and its corrections) to this CSV file.",
+)
+@click.option("--force", is_flag=True, help="Replace an existing --audit-log file.")
 @format_option
 @lang_option
 @quiet_option
@@ -43,6 +52,8 @@ def command(
     strict: bool,
     operator: str | None,
     confidence: int | None,
+    audit_log: str | None,
+    force: bool,
     fmt: str,
     lang: str,
     quiet: bool,
@@ -56,6 +67,9 @@ def command(
     --format json prints results.json on stdout. --operator names who runs the count (the
     round may require it: audit.operator_required). --confidence N resamples the sheets N
     times within their strata and says how sure each rank and award is (docs/confidence.md).
+    --audit-log FILE writes one row per sheet read (file, line, sheet, counted or the
+    reject reason, the corrections applied), streamed as the sheets are counted; an
+    existing FILE is replaced only with --force, and never an input.
 
     Exit codes: 0 done; 1 the round is void (more sheets counted than issued), or a check
     failed under --strict (nothing is written then); 2 a bad round file or unusable ballots.
@@ -69,13 +83,23 @@ def command(
     from pingyi.cli.problems import report_notices
     from pingyi.cli.progress import progress_bar
     from pingyi.cli.standings import show_category
+    from pingyi.results.auditlog import AuditLog
     from pingyi.results.build import build
 
     files = ballot_args.expand(ballots)
-    with progress_bar("reading ballots", quiet) as progress:
-        t = build(round_file, files, progress, lang, operator=operator, confidence=confidence)
-    report_notices(t.problems)
-    target = write_results(t, output, strict=strict, command=["pingyi", *sys.argv[1:]])
+    log_path = Path(audit_log) if audit_log else None
+    if log_path is not None:
+        _refuse_log(log_path, force, [Path(round_file), *(p for p, _ in files)], output)
+    log = AuditLog(log_path) if log_path is not None else None
+    with log or nullcontext():
+        with progress_bar("reading ballots", quiet) as progress:
+            t = build(round_file, files, progress, lang, operator=operator, confidence=confidence, log=log)
+        report_notices(t.problems)
+        if log_path is not None:
+            _refuse_log(log_path, force, [i.path for i in t.inputs], output)
+        target = write_results(t, output, strict=strict, command=["pingyi", *sys.argv[1:]])
+        if log is not None:
+            log.commit()
     document = t.document
     if fmt == "json":
         sys.stdout.buffer.write(t.files["results.json"])
@@ -93,3 +117,24 @@ def command(
         )
     if not quiet:
         echo(f"results written to {target}/", err=True)
+
+
+def _refuse_log(path: Path, force: bool, inputs: list[Path], output: str) -> None:
+    """The audit log is never an input, never an existing file without --force, and never
+    inside the results directory (which is replaced whole)."""
+    from pingyi.cli.outfile import refuse_overwrite
+    from pingyi.errors import PingyiError, Problem
+
+    refuse_overwrite(path, force, inputs)
+    if path.resolve().parent == Path(output).resolve():
+        raise PingyiError(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    "",
+                    "output_refused",
+                    "is inside the results directory, which is replaced whole; write the log beside it",
+                )
+            ]
+        )
