@@ -12,16 +12,20 @@ from pathlib import Path
 from typing import Any
 
 from pingyi.errors import Problem
+from pingyi.round.item_checks import check_items
+from pingyi.round.items import columns_of
 from pingyi.round.models import (
     Awards,
     Ballots,
     Category,
     Composite,
     Quota,
+    Satisfaction,
     Scale,
     Scoring,
     Stratum,
     Unit,
+    mark_options,
 )
 from pingyi.round.online_checks import check_online
 from pingyi.round.practice_checks import check_practice
@@ -66,16 +70,20 @@ def cross_check(values: dict[str, Any], doc: Located, display: str, base_dir: Pa
     if "units" in has:
         for i, unit_id in enumerate(values.get("veto", [])):
             _known(report, ("veto", i), unit_id, unit_ids, "unit")
-        _check_forms(report, values.get("forms") or {}, unit_ids)
+    check_items(report, values, unit_ids if "units" in has else None)
     if "strata" in has:
         quotas: list[Quota | None] = values.get("quotas", [])
         for i, quota in enumerate(quotas):
             for j, stratum_id in enumerate(quota.strata if quota else []):
                 _known(report, ("quotas", i, "strata", j), stratum_id, stratum_ids, "stratum")
+    codes = _codes(values["scale"], values.get("satisfaction", Satisfaction())) if "scale" in has else []
     if {"scale", "scoring"} <= has:
-        _check_tie_break(report, values["scoring"], values["scale"])
-    if "scale" in has and "units" in values:
-        _check_ballots(report, values.get("ballots", Ballots()), values["scale"], unit_ids)
+        _check_tie_break(report, values["scoring"], codes)
+    items = values.get("items") or []
+    if "scale" in has and "units" in values and None not in items:
+        item_ids = list(dict.fromkeys(i.id for i in items))
+        options = codes[:-2] if values["scale"].numeric is None else []  # numbers: item_checks
+        _check_ballots(report, values.get("ballots", Ballots()), options, unit_ids, item_ids)
     check_online(report, values)
     _check_composite(report, values)
     check_practice(report, values, base_dir)
@@ -112,56 +120,55 @@ def _known(report: _Reporter, path: Path_, value: str, known: Iterable[str], wha
         report.add(path, "unknown_reference", f"'{value}' is not a {what} (known: {listed})")
 
 
-def _check_forms(report: _Reporter, forms: dict[str, list[str]], unit_ids: list[str]) -> None:
-    for form_id, listed in forms.items():
-        seen: set[str] = set()
-        for j, unit_id in enumerate(listed):
-            _known(report, ("forms", form_id, j), unit_id, unit_ids, "unit")
-            if unit_id in seen:
-                report.add(
-                    ("forms", form_id, j),
-                    "duplicate_id",
-                    f"unit '{unit_id}' is listed twice on form '{form_id}'",
-                )
-            seen.add(unit_id)
+def _codes(scale: Scale, satisfaction: Satisfaction) -> list[str]:
+    return [o.code for o in mark_options(scale, satisfaction)] + ["blank", "invalid"]
 
 
-def _codes(scale: Scale) -> list[str]:
-    return [o.code for o in scale.options] + ["blank", "invalid"]
-
-
-def _check_tie_break(report: _Reporter, scoring: Scoring, scale: Scale) -> None:
+def _check_tie_break(report: _Reporter, scoring: Scoring, codes: list[str]) -> None:
     for i, key in enumerate(scoring.tie_break):
         if ":" in key:
-            _known(report, ("scoring", "tie_break", i), key.split(":", 1)[1], _codes(scale), "mark code")
+            _known(report, ("scoring", "tie_break", i), key.split(":", 1)[1], codes, "mark code")
 
 
-def _check_ballots(report: _Reporter, ballots: Ballots, scale: Scale, unit_ids: list[str]) -> None:
-    codes = [o.code for o in scale.options]
-    for unit_id in ballots.columns:
-        _known(report, ("ballots", "columns", unit_id), unit_id, unit_ids, "unit")
+def _check_ballots(
+    report: _Reporter, ballots: Ballots, codes: list[str], unit_ids: list[str], item_ids: list[str]
+) -> None:
+    """Mapped columns name units (or, with items, ``unit.item`` cells) and options; each
+    unit (cell) reads a column of its own that is not a fixed column."""
+    cells = columns_of(ballots, unit_ids, item_ids)
+    keys = unit_ids + ([cell for cell, _ in cells] if item_ids else [])
+    for key in ballots.columns:
+        _known(
+            report, ("ballots", "columns", key), key, keys, "unit" if not item_ids else "unit or unit.item"
+        )
     for read, code in ballots.marks.items():
-        _known(report, ("ballots", "marks", read), code, codes, "scale option")
+        if codes:  # numeric marks have no aliases (item_checks)
+            _known(report, ("ballots", "marks", read), code, codes, "scale option")
+    if item_ids and not ("{unit}" in ballots.item_column and "{item}" in ballots.item_column):
+        return  # every cell reads one column: item_checks says why
     fixed = {ballots.sheet_id, ballots.stratum} | ({ballots.form} if ballots.form else set())
-    for unit_id in unit_ids:
-        column = ballots.columns.get(unit_id, unit_id)
+    what = "item" if item_ids else "unit"
+    for key, column in cells:
         if column in fixed:
             report.add(
-                ("ballots", "columns", unit_id) if unit_id in ballots.columns else ("units",),
+                ("ballots", "columns", key)
+                if key in ballots.columns
+                else (("ballots", "item_column") if item_ids else ("units",)),
                 "bad_value",
-                f"unit '{unit_id}' reads column '{column}', which is the sheet id, "
+                f"{what} '{key}' reads column '{column}', which is the sheet id, "
                 "stratum or form column (map it elsewhere in ballots.columns)",
             )
     taken: dict[str, str] = {}
-    for unit_id in unit_ids:
-        column = ballots.columns.get(unit_id, unit_id)
+    for key, column in cells:
         if column in taken:
             report.add(
-                ("ballots", "columns", unit_id),
+                ("ballots", "columns", key)
+                if key in ballots.columns or not item_ids
+                else ("ballots", "item_column"),
                 "duplicate_id",
-                f"units '{taken[column]}' and '{unit_id}' both read column '{column}'",
+                f"{what}s '{taken[column]}' and '{key}' both read column '{column}'",
             )
-        taken[column] = unit_id
+        taken[column] = key
 
 
 def _check_category_sizes(

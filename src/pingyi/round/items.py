@@ -26,7 +26,7 @@ from pydantic import field_validator
 from pingyi.round.fields import Exact, Id, Section
 
 if TYPE_CHECKING:
-    from pingyi.round.models import Round
+    from pingyi.round.models import Ballots, Round
 
 #: The default wide column of a unit × item.
 ITEM_COLUMN = "{unit}.{item}"
@@ -83,15 +83,23 @@ def round_cells(r: Round) -> Cells:
 
 def cell_columns(r: Round) -> list[str]:
     """The wide column of each cell (before matching a file's header)."""
-    columns = r.ballots.columns
-    if not r.items:
-        return [columns.get(u.id, u.id) for u in r.units]
-    template = r.ballots.item_column
+    return [column for _, column in columns_of(r.ballots, [u.id for u in r.units], [i.id for i in r.items])]
+
+
+def columns_of(ballots: Ballots, unit_ids: list[str], item_ids: list[str]) -> list[tuple[str, str]]:
+    """(cell id, wide column) of each cell, in counting order."""
+    columns = ballots.columns
+    if not item_ids:
+        return [(u, columns.get(u, u)) for u in unit_ids]
+    template = ballots.item_column
     return [
-        columns.get(cell_id(u.id, item.id))
-        or template.replace("{unit}", columns.get(u.id, u.id)).replace("{item}", item.id)
-        for u in r.units
-        for item in r.items
+        (
+            cell_id(u, item),
+            columns.get(cell_id(u, item))
+            or template.replace("{unit}", columns.get(u, u)).replace("{item}", item),
+        )
+        for u in unit_ids
+        for item in item_ids
     ]
 
 

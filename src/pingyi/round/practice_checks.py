@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from pingyi.round.grading import GradeRequirement, Grading, MeasureRequirement
+from pingyi.round.models import Option, Satisfaction, mark_options
 from pingyi.round.yamlfile import Path_
 
 
@@ -25,7 +26,7 @@ def check_practice(report: Reporter, values: dict[str, Any], base_dir: Path) -> 
     """Add a located problem for every dangling name in the practice keys."""
     _check_sources(report, values, base_dir)
     scale = values.get("scale")
-    codes = [o.code for o in scale.options] + ["blank"] if scale is not None else None
+    codes = [o.code for o in _options(values)] + ["blank"] if scale is not None else None
     gradings: dict[str, Grading] = {}
     for i, grading in enumerate(values.get("grades") or []):
         if grading is None:
@@ -94,9 +95,14 @@ SCORES_COLUMNS = (
 
 def _column_names(values: dict[str, Any]) -> set[str]:
     scale, composite = values.get("scale"), values.get("composite")
-    codes = {o.code for o in scale.options} if scale is not None else set()
+    codes = {o.code for o in _options(values)} if scale is not None else set()
     components = {c.name for c in composite.components} if composite is not None else set()
     return set(SCORES_COLUMNS) | codes | components
+
+
+def _options(values: dict[str, Any]) -> list[Option]:
+    """The options marks are counted as (a numeric scale's too: pingyi.round.numeric)."""
+    return mark_options(values["scale"], values.get("satisfaction") or Satisfaction())
 
 
 def _check_sources(report: Reporter, values: dict[str, Any], base_dir: Path) -> None:
