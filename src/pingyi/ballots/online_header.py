@@ -46,8 +46,8 @@ class OnlineMapping:
         """The mapping as ``pingyi check`` shows it (and its JSON)."""
         return {
             "channel": self.channel,
-            **{role: self.metadata.get(role) for role in ROLE_WORDS},
-            "stratum": self.stratum,
+            **{role: self.metadata[role].strip() if role in self.metadata else None for role in ROLE_WORDS},
+            "stratum": self.stratum.strip(),
             "form": list(r.forms)[self.form] if r.forms else None,
             "units": [
                 {"unit": r.units[i].id, "name": r.units[i].name, "column": column.strip()}
@@ -136,8 +136,8 @@ def online_mapping(r: Round, paper: Round, source: BallotFile, header: list[str]
     if b.stratum.strip() not in named:
         problem("missing_column", b.stratum, _no_stratum(b.stratum.strip(), list(named)))
     fixed = {name.strip() for name in columns.values()} | {b.stratum.strip()}
-    units = _unit_columns(r, named, fixed, problem)
-    form = _form(r, units, problem)
+    units, ambiguous = _unit_columns(r, named, fixed, problem)
+    form = _form(r, set(units) | ambiguous, problem)
     used = fixed | {named_.strip() for named_ in units.values()}
     _refuse_paper_columns(r, paper, named, used, problem)
     if problems:
@@ -147,8 +147,11 @@ def online_mapping(r: Round, paper: Round, source: BallotFile, header: list[str]
     return OnlineMapping(b.source, metadata, named[b.stratum.strip()], units, form, ignored)
 
 
-def _unit_columns(r: Round, named: dict[str, str], fixed: set[str], problem: _Report) -> dict[int, str]:
-    """unit index -> header: explicit ``ballots.columns`` first, then row titles."""
+def _unit_columns(
+    r: Round, named: dict[str, str], fixed: set[str], problem: _Report
+) -> tuple[dict[int, str], set[int]]:
+    """unit index -> header: explicit ``ballots.columns`` first, then row titles; and the
+    units that several headers match (each an error already)."""
     b = r.ballots
     units: dict[int, str] = {}
     explicit: set[str] = set()
@@ -172,6 +175,7 @@ def _unit_columns(r: Round, named: dict[str, str], fixed: set[str], problem: _Re
         if i not in units:
             by_title.setdefault(key[unit.id].strip(), []).append(i)
     matches: dict[int, list[str]] = {}
+    ambiguous: set[int] = set()
     for name, original in named.items():
         if name in fixed or name in explicit:
             continue
@@ -188,6 +192,7 @@ def _unit_columns(r: Round, named: dict[str, str], fixed: set[str], problem: _Re
                 f"unit {unit.id} ({unit.name}) is the row title of columns {both}: map it to one of "
                 f"them in ballots.columns",
             )
+            ambiguous.add(i)
             continue
         units[i] = found[0]
     taken: dict[str, int] = {}
@@ -201,15 +206,14 @@ def _unit_columns(r: Round, named: dict[str, str], fixed: set[str], problem: _Re
                 "(two units with one name? map them in ballots.columns)",
             )
         taken[column] = i
-    return units
+    return units, ambiguous
 
 
-def _form(r: Round, units: dict[int, str], problem: _Report) -> int:
-    """The form an export's units make up.
+def _form(r: Round, present: set[int], problem: _Report) -> int:
+    """The form the units an export has columns for make up.
 
     A questionnaire lists every unit (without forms), or exactly the units of one form:
     a unit with no column is an error, since sheets would silently not rate it."""
-    present = set(units)
     if not r.forms:
         absent = [i for i in range(len(r.units)) if i not in present]
         if absent:
