@@ -19,8 +19,13 @@ So per unit (deputies | enterprise, as A B C blank invalid): 市委办公室 A1 
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pingyi.ballots.count import read_ballots
 from pingyi.ballots.online import seconds_taken, submit_time
@@ -299,3 +304,25 @@ def test_a_round_without_online_sources_has_no_channels(write):
     paper_round = ROUND.split("ballots:")[0]
     r = load_round(write("round.yaml", paper_round))
     assert by_channel(read_ballots(r, [write("p.csv", PAPER)])) is None
+
+
+# --- properties ---------------------------------------------------------------------------
+
+ALL_SHEETS = SHEETS + ONE_IP
+
+
+def _outcome(r, paths):
+    c = read_ballots(r, paths)
+    assert c.read == c.counted + c.rejected == len(ALL_SHEETS)
+    return c.counts.tolist(), sorted((j.sheet, j.reason) for j in c.rejects)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(order=st.permutations(range(len(ALL_SHEETS))), cut=st.integers(0, len(ALL_SHEETS)))
+def test_counts_and_rejects_do_not_depend_on_sheet_order_or_split(wjx_round, order, cut):
+    with tempfile.TemporaryDirectory() as folder:
+        whole = _outcome(wjx_round, [write_export(Path(folder) / "all.csv", ALL_SHEETS)])
+        sheets = [ALL_SHEETS[i] for i in order]
+        first = write_export(Path(folder) / "z.csv", sheets[:cut])
+        second = write_export(Path(folder) / "a.csv", sheets[cut:], numeric=True)
+        assert _outcome(wjx_round, [first, second]) == whole

@@ -4,6 +4,7 @@ count sheets per channel; round-file mistakes in the online keys are located."""
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import json
 
@@ -15,6 +16,7 @@ from pingyi.cli.main import cli
 from pingyi.errors import PingyiError
 from pingyi.round.load import load_round
 
+from .conftest import EXAMPLES
 from .test_online import PAPER
 from .wjx import ROUND, SHEETS, write_export
 
@@ -195,3 +197,45 @@ def test_a_generic_online_export_is_mapped_by_online_columns(tmp_path, write):
     c = read_ballots(r, [write("tencent.csv", export)])
     assert [(j.sheet, j.reason) for j in c.rejects] == [("online:2", "too_fast")]
     assert c.counts[:, 1, :3].tolist() == [[1, 0, 0], [1, 0, 0], [0, 0, 1]]
+
+
+# --- examples/mixed -----------------------------------------------------------------------
+
+MIXED = EXAMPLES / "mixed"
+
+
+def test_the_mixed_example_files_are_what_its_script_writes(tmp_path):
+    spec = importlib.util.spec_from_file_location("make_ballots", MIXED / "make_ballots.py")
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    script.write_ballots(tmp_path)
+    for name in ("paper.csv", "online/wjx-text.xlsx"):
+        assert (tmp_path / name).read_bytes() == (MIXED / name).read_bytes(), name
+
+
+def test_the_mixed_example_counts_each_channel_and_verifies(tmp_path):
+    files = [str(MIXED / "round.yaml"), str(MIXED / "paper.csv"), str(MIXED / "online" / "wjx-text.xlsx")]
+    _invoke("tally", *files, "-o", str(tmp_path / "out"), "-q")
+    document = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
+    assert document["sheets"] == {
+        "read": 351,
+        "counted": 330,
+        "rejected": 21,
+        "rejected_by_reason": {"duplicate": 1, "ip_limit": 5, "too_fast": 12, "unknown_answer": 3},
+        "by_channel": {
+            "paper": {
+                "read": 201,
+                "counted": 200,
+                "rejected": 1,
+                "counted_by_stratum": {"residents": 160, "leaders": 40, "enterprise": 0, "users": 0},
+            },
+            "wjx": {
+                "read": 150,
+                "counted": 130,
+                "rejected": 20,
+                "counted_by_stratum": {"residents": 0, "leaders": 0, "enterprise": 64, "users": 66},
+            },
+        },
+    }
+    assert _invoke("verify", str(tmp_path / "out")).exit_code == 0
