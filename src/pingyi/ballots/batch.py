@@ -2,7 +2,8 @@
 
 Readers (wide CSV, XLSX, long layout) differ in what they parse; the counting core sees
 only this: each row's file and line, sheet id, stratum and form indices, and one mark
-code per unit. Reasons a reader already knows (a malformed row, a long-layout sheet with
+code per cell (a unit, or a unit × item: pingyi.round.items), with a numeric scale also
+each cell's number. Reasons a reader already knows (a malformed row, a long-layout sheet with
 two strata) travel in ``preset``.
 """
 
@@ -35,6 +36,7 @@ class Reason(IntEnum):
     ip_limit = 13
     too_fast = 14
     unknown_answer = 15
+    unknown_item = 16
 
 
 @dataclass
@@ -46,7 +48,7 @@ class Batch:
     sheet: pa.Array  # sheet ids, whitespace trimmed
     stratum: np.ndarray  # int16: index into round.strata, -1 unknown
     form: np.ndarray  # int16: index into the round's forms, -1 unknown (0 without forms)
-    marks: np.ndarray  # int8 (rows, units): MarkCodes
+    marks: np.ndarray  # int8 (rows, cells): MarkCodes; a cell is a unit, or a unit × item
     raw_stratum: pa.Array  # the stratum text, for reject details
     raw_form: pa.Array | None
     missing_units: tuple[int, ...] = ()  # unit columns this file lacks
@@ -54,6 +56,7 @@ class Batch:
     details: dict[int, str] | None = None  # row -> the words of its preset reason (online checks)
     prepared: Any = None  # what the counting core worked out in the reader's thread
     bytes_read: int = 0  # bytes of the file read for this batch (for the progress bar)
+    values: np.ndarray | None = None  # int64 (rows, cells): numeric marks × 10**4 (numeric.py)
 
     def __len__(self) -> int:
         return len(self.lines)

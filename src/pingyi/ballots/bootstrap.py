@@ -67,17 +67,34 @@ class Replicates:
         self.on_form = on_form
         self.replicates, self.seed = replicates, seed
         self.counts = np.zeros((replicates, units, strata, codes), dtype=np.int64)
+        self.sums: np.ndarray | None = None  # int64 (replicates, units, strata): numeric marks × 10**4
 
     def add(
-        self, marks: np.ndarray, stratum: np.ndarray, form: np.ndarray, sheet_ids: np.ndarray, sign: int = 1
+        self,
+        marks: np.ndarray,
+        stratum: np.ndarray,
+        form: np.ndarray,
+        sheet_ids: np.ndarray,
+        sign: int = 1,
+        values: np.ndarray | None = None,
     ) -> None:
-        """Add (or, with ``sign`` -1, take back) the marks of some counted sheets."""
+        """Add (or, with ``sign`` -1, take back) the marks of some counted sheets, and the
+        numbers of a numeric round (``values``, × 10**4; 0 where not a valid number)."""
         for first in range(0, len(marks), CHUNK):
             part = slice(first, first + CHUNK)
             weights = poisson_weights(sheet_ids[part], self.seed, self.replicates)
             for s in np.unique(stratum[part]):
                 rows = np.nonzero(stratum[part] == s)[0]
                 self._add_stratum(int(s), marks[part][rows], form[part][rows], weights[rows], sign)
+                if values is not None:
+                    self._add_sums(int(s), values[part][rows], weights[rows], sign)
+
+    def _add_sums(self, s: int, values: np.ndarray, weights: np.ndarray, sign: int) -> None:
+        """Weighted sums of numbers: float64 products are exact (< 2**53 for a chunk)."""
+        if self.sums is None:
+            self.sums = np.zeros((self.replicates, self.units, self.strata), dtype=np.int64)
+        summed = np.rint(values.astype(np.float64).T @ weights.astype(np.float64)).astype(np.int64)
+        self.sums[:, :, s] += sign * summed.T
 
     def _add_stratum(
         self, s: int, marks: np.ndarray, form: np.ndarray, weights: np.ndarray, sign: int

@@ -1,7 +1,9 @@
 """The counting core: every sheet read is counted or rejected, and counts are integers.
 
 Counts are kept per unit × stratum × mark code (the options, blank, invalid) as int64 and
-summed with one ``numpy.bincount`` per batch: no Python loop per mark. Scores are formed
+summed with one ``numpy.bincount`` per batch: no Python loop per mark. A round with items
+counts each unit × item as a unit of its own (a *cell*, pingyi.round.items); a numeric
+round also sums its numbers per cell × stratum, as integers × 10**4 (numeric.py). Scores are formed
 from these integers later, exactly. Files are read in sorted path order, so which copy of
 a re-scanned sheet is kept, and so the rejects, never depend on the order of arguments.
 """
@@ -26,18 +28,20 @@ from pingyi.ballots.dispositions import SheetLog
 from pingyi.ballots.duplicates import CONFLICT, DUPLICATE, FIRST, SheetIndex
 from pingyi.ballots.files import BallotFile, FileNotes
 from pingyi.ballots.marks import MarkCodes, mark_codes
+from pingyi.ballots.numeric import stratum_sums
 from pingyi.ballots.online import OnlineSheets
 from pingyi.ballots.read import read_batches
 from pingyi.ballots.sniff import file_kind
 from pingyi.ballots.validity import on_form_matrix, reason_detail, row_reasons
 from pingyi.errors import PingyiError, Problem
+from pingyi.round.items import round_cells
 from pingyi.round.models import Round
 
 Progress = Callable[[int, int], None]
 BINCOUNT_ROWS = 4096
 
 
-_Bins = tuple[np.ndarray, np.ndarray, np.ndarray]
+_Bins = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]  # counts, strata, forms, sums
 
 
 @dataclass
@@ -78,10 +82,18 @@ class BallotCounts:
     rejects: list[Reject] = field(default_factory=list)
     replicates: np.ndarray | None = None  # int64 (replicates, units, strata, codes): the bootstrap
     corrections: list[Correction] = field(default_factory=list)  # applied before counting
+    sums: np.ndarray | None = None  # int64 (cells, strata): numeric marks × 10**4 (numeric.py)
+    replicate_sums: np.ndarray | None = None  # int64 (replicates, cells, strata), numeric marks
 
     @property
     def counted(self) -> int:
         return int(self.sheets_by_stratum.sum())
+
+    def by_unit(self) -> np.ndarray:
+        """Counts per unit × stratum × code: a round with items adds up its units' items."""
+        units = len(self.round.units)
+        summed: np.ndarray = self.counts.reshape(units, -1, *self.counts.shape[1:]).sum(axis=1)
+        return summed
 
     @property
     def rejected(self) -> int:
@@ -116,7 +128,7 @@ def read_ballots(
     files = _ballot_files(paths, displays)
     counter = _Counter(r, files, progress, replicates)
     counter.fixes = (
-        Fixes(corrections, counter.codes, [u.id for u in r.units], counter.on_form) if corrections else None
+        Fixes(corrections, counter.codes, list(round_cells(r).ids), counter.on_form) if corrections else None
     )
     counter.log = log
     return counter.run()
@@ -163,9 +175,10 @@ class _Counter:
         self.r, self.files, self.progress = r, files, progress
         self.codes = mark_codes(r)
         self.on_form = on_form_matrix(r)
-        units, strata = len(r.units), len(r.strata)
+        units, strata = len(round_cells(r)), len(r.strata)  # with items, "units" are unit × item cells
         self.shape = (units, strata, self.codes.counted)
         self.counts = np.zeros(units * strata * self.codes.counted, dtype=np.int64)
+        self.sums = np.zeros(units * strata, dtype=np.int64) if self.codes.numeric is not None else None
         self.sheets_by_stratum = np.zeros(strata, dtype=np.int64)
         self.read_by_stratum = np.zeros(strata, dtype=np.int64)
         self.sheets_by_form = np.zeros(self.on_form.shape[0], dtype=np.int64)
@@ -221,6 +234,8 @@ class _Counter:
             rejects,
             self.replicates.counts if self.replicates is not None else None,
             self.fixes.corrections if self.fixes is not None else [],
+            self.sums.reshape(self.shape[:2]) if self.sums is not None else None,
+            self.replicates.sums if self.replicates is not None else None,
         )
 
     def _report(self, bytes_read: int) -> None:
@@ -277,6 +292,8 @@ class _Counter:
         content = hashing.combine(content, batch.form)
         for word in hashing.words(batch.marks).T:
             content = hashing.combine(content, word)
+        for value in batch.values.T if batch.values is not None else ():  # numbers differ: conflicting
+            content = hashing.combine(content, value)
         return ids, content
 
     def _bins(self, batch: Batch, rows: np.ndarray) -> _Bins:
@@ -299,17 +316,21 @@ class _Counter:
             keys += unit_offset[None, :]
             flat = keys.ravel() if all_rated else keys[self.on_form[form[part]]]
             counts += np.bincount(flat, minlength=self.counts.size)
+        values = batch.values[rows] if batch.values is not None else None
         return (
             counts,
             np.bincount(stratum, minlength=strata),
             np.bincount(form, minlength=len(self.sheets_by_form)),
+            stratum_sums(values, stratum, strata) if values is not None else None,
         )
 
     def _apply(self, bins: _Bins, sign: int) -> None:
-        counts, by_stratum, by_form = bins
+        counts, by_stratum, by_form, sums = bins
         self.counts += sign * counts
         self.sheets_by_stratum += sign * by_stratum
         self.sheets_by_form += sign * by_form
+        if self.sums is not None and sums is not None:
+            self.sums += sign * sums
 
     def _add(self, batch: Batch, rows: np.ndarray, sign: int) -> None:
         """Add (or take away) the marks of ``rows`` to the unit × stratum × code counts."""
@@ -321,7 +342,8 @@ class _Counter:
         assert self.replicates is not None
         if rows.any():
             form = np.maximum(batch.form[rows], 0)
-            self.replicates.add(batch.marks[rows], batch.stratum[rows], form, ids[rows], sign)
+            values = batch.values[rows] if batch.values is not None else None
+            self.replicates.add(batch.marks[rows], batch.stratum[rows], form, ids[rows], sign, values)
 
     def _reject(self, file: int, line: int, sheet: str, why: Reason, detail: str) -> None:
         display = self.files[file].display

@@ -1,9 +1,10 @@
 """A ballot file's header: which column holds the sheet id, the stratum, the form and each unit.
 
 The round names the columns (``ballots.sheet_id``, ``ballots.stratum``, ``ballots.form``,
-``ballots.columns`` for units whose column is not their id). A column the round needs and
-the file lacks is an error on line 1 naming it; a header of one column holding another
-delimiter is reported as a wrong delimiter, the commonest cause.
+``ballots.columns`` for units whose column is not their id, ``ballots.item_column`` for a
+unit × item: pingyi.round.items). A column the round needs and the file lacks is an error
+on line 1 naming it; a header of one column holding another delimiter is reported as a
+wrong delimiter, the commonest cause.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pingyi.ballots.decode import BadBytes, DecodingReader
 from pingyi.ballots.files import BallotFile
 from pingyi.ballots.lines import line_at
 from pingyi.ballots.sniff import TextEncoding, read_error
+from pingyi.round.items import cell_columns, round_cells
 from pingyi.round.models import Round
 
 HEADER_BLOCK = 1 << 20  # the header is parsed from the first block of this size
@@ -30,8 +32,8 @@ class Columns:
     sheet: str
     stratum: str
     form: str | None
-    units: dict[int, str]  # unit index -> column name present in the file
-    missing_units: tuple[int, ...]
+    units: dict[int, str]  # cell index (a unit, or unit × item) -> column name present in the file
+    missing_units: tuple[int, ...]  # cells
     unused: tuple[str, ...]  # header names the round does not read
 
     @property
@@ -53,15 +55,17 @@ def columns(r: Round, source: BallotFile, header: list[str]) -> Columns:
         raise source.problem(
             "missing_column", missing_message(missing, trimmed, b.delimiter), line=1, column=missing[0]
         )
-    wanted = {i: b.columns.get(u.id, u.id) for i, u in enumerate(r.units)}
+    wanted = dict(enumerate(cell_columns(r)))
     units = {i: named[c] for i, c in wanted.items() if c in named}
     absent = tuple(i for i in wanted if i not in units)
     if absent and not r.forms:
-        names = ", ".join(f"{wanted[i]} ({r.units[i].id})" for i in absent[:8])
+        ids = round_cells(r).ids
+        names = ", ".join(f"{wanted[i]} ({ids[i]})" for i in absent[:8])
         more = f" and {len(absent) - 8} more" if len(absent) > 8 else ""
+        what = "unit item(s)" if r.items else "unit(s)"
         raise source.problem(
             "missing_column",
-            f"no column for unit(s) {names}{more} (map unit ids to the file's columns in ballots.columns)",
+            f"no column for {what} {names}{more} (map unit ids to the file's columns in ballots.columns)",
             line=1,
             column=wanted[absent[0]],
         )

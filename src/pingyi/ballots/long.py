@@ -1,10 +1,12 @@
-"""The long layout: one row per mark (sheet, stratum, unit, mark), pivoted to one row per sheet.
+"""The long layout: one row per mark (sheet, stratum, unit, [item,] mark), pivoted to sheets.
 
 Typed-in ballots and some web exports come this way. A file is pivoted whole (long files
 are typed, so they are small): rows are grouped by sheet id, each sheet takes the line
 and stratum of its first row, and two different marks for one unit on one sheet are an
-invalid mark. A sheet whose rows name different strata, or a unit not in the round, is
-rejected (``conflicting_stratum``, ``unknown_unit``) through the batch's ``preset``.
+invalid mark. A sheet whose rows name different strata, a unit or an item not in the
+round, is rejected (``conflicting_stratum``, ``unknown_unit``, ``unknown_item``) through
+the batch's ``preset``. A round with items names each row's item in the ``ballots.item``
+column; a numeric round's marks are numbers (numeric.py).
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ def long_batches(
 ) -> Generator[Batch, None, FileNotes]:
     """The sheets of a long file, as one batch; returns what reading noticed."""
     b = r.ballots
-    names = [b.sheet_id, b.stratum, b.unit, b.mark] + ([b.form] if b.form else [])
+    names = [b.sheet_id, b.stratum, b.unit] + ([b.item] if r.items else []) + [b.mark]
+    names += [b.form] if b.form else []
     table, lines, notes = _long_table(r, source, kind, names)
     if table.num_rows == 0:
         return notes
@@ -43,10 +46,18 @@ def long_batches(
     sheet_codes = pc.dictionary_encode(sheet_text)
     sheet_of_row = sheet_codes.indices.to_numpy(zero_copy_only=False)
     n = len(sheet_codes.dictionary)
-    unit_position = {b.columns.get(u.id, u.id): i for i, u in enumerate(r.units)}
-    unit_values = [v.strip() for v in table.column(b.unit).to_pylist()]
-    unit_of_row = np.fromiter((unit_position.get(v, -1) for v in unit_values), np.int64, len(unit_values))
-    mark_of_row = codes.lookup(table.column(b.mark).to_pylist())
+    unit_of_row = _positions(table, b.unit, {b.columns.get(u.id, u.id): i for i, u in enumerate(r.units)})
+    items = max(len(r.items), 1)
+    if r.items:
+        item_of_row = _positions(table, b.item, {item.id: j for j, item in enumerate(r.items)})
+    else:
+        item_of_row = np.zeros(table.num_rows, dtype=np.int64)
+    cell_of_row = np.where((unit_of_row >= 0) & (item_of_row >= 0), unit_of_row * items + item_of_row, -1)
+    texts = table.column(b.mark).to_pylist()
+    if codes.numeric is not None:
+        mark_of_row, value_of_row = codes.numeric.decode(texts)
+    else:
+        mark_of_row, value_of_row = codes.lookup(texts), np.zeros(table.num_rows, dtype=np.int64)
     strata = {s.id: i for i, s in enumerate(r.strata)}
     stratum_of_row = np.fromiter(
         (strata.get(v.strip(), -1) for v in table.column(b.stratum).to_pylist()), np.int16, table.num_rows
@@ -56,15 +67,22 @@ def long_batches(
     preset = np.zeros(n, dtype=np.int8)
     stratum = stratum_of_row[first]
     preset[np.unique(sheet_of_row[stratum_of_row != stratum[sheet_of_row]])] = Reason.conflicting_stratum
+    preset[np.unique(sheet_of_row[(unit_of_row >= 0) & (item_of_row < 0)])] = Reason.unknown_item
     preset[np.unique(sheet_of_row[unit_of_row < 0])] = Reason.unknown_unit
-    marks = np.full((n, len(r.units)), codes.blank, dtype=np.int8)
-    known = unit_of_row >= 0
-    rows, units, values = sheet_of_row[known], unit_of_row[known], mark_of_row[known]
-    seen = np.full((n, len(r.units)), -1, dtype=np.int16)
-    seen[rows, units] = values
-    marks[rows, units] = values
-    twice = seen[rows, units] != values  # two different marks for one unit on one sheet
-    marks[rows[twice], units[twice]] = codes.invalid
+    cells = len(r.units) * items
+    marks = np.full((n, cells), codes.blank, dtype=np.int8)
+    values = np.zeros((n, cells), dtype=np.int64)
+    known = cell_of_row >= 0
+    rows, cell = sheet_of_row[known], cell_of_row[known]
+    mark, value = mark_of_row[known], value_of_row[known]
+    key = value * 16 + mark  # a mark and its number, one integer
+    seen = np.full((n, cells), -1, dtype=np.int64)
+    seen[rows, cell] = key
+    marks[rows, cell] = mark
+    values[rows, cell] = value
+    twice = seen[rows, cell] != key  # two different marks for one cell on one sheet
+    marks[rows[twice], cell[twice]] = codes.invalid
+    values[rows[twice], cell[twice]] = 0
     raw_stratum = table.column(b.stratum).combine_chunks().take(pa.array(first))
     if b.form and r.forms:
         form_ids = {f: i for i, f in enumerate(r.forms)}
@@ -72,7 +90,7 @@ def long_batches(
         form = np.fromiter((form_ids.get(str(v).strip(), -1) for v in raw_form.to_pylist()), np.int16, n)
     else:
         raw_form, form = None, np.zeros(n, dtype=np.int16)
-    yield Batch(
+    batch = Batch(
         source.index,
         lines[first],
         sheet_codes.dictionary,
@@ -84,7 +102,15 @@ def long_batches(
         (),
         preset,
     )
+    batch.values = values if codes.numeric is not None else None
+    yield batch
     return notes
+
+
+def _positions(table: pa.Table, column: str, position: dict[str, int]) -> np.ndarray:
+    """Each row's index of the id its ``column`` names (-1 for an unknown id)."""
+    names = [v.strip() for v in table.column(column).to_pylist()]
+    return np.fromiter((position.get(v, -1) for v in names), np.int64, len(names))
 
 
 def _long_table(

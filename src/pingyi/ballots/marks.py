@@ -1,7 +1,8 @@
 """Mark codes: what a cell of a scanned sheet says about one unit.
 
 Every cell becomes a small integer: ``0..n-1`` for the scale's options (in scale order),
-then ``BLANK``, ``INVALID`` and ``NOT_RATED`` (the unit is not on the sheet's form). Card
+then ``BLANK``, ``INVALID`` and ``NOT_RATED`` (the unit is not on the sheet's form); a
+numeric scale's cells are numbers, counted under its mark options (numeric.py). Card
 readers differ (SPEC "Ballot files"): some write a space for a blank, ``>`` for a
 multi-mark, ``1/2/3`` or ``√`` for options, or the marked codes joined (``AC``); the round's
 ``ballots`` section says which, and anything unknown is an invalid mark, never a guess.
@@ -14,7 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
+from pingyi.ballots.numeric import NumericMarks
 from pingyi.round.models import Round
+from pingyi.round.numeric import SCALE
 
 COLUMN_GROUP = 32  # unit columns decoded together
 
@@ -25,6 +28,7 @@ class MarkCodes:
 
     option_codes: tuple[str, ...]
     table: dict[str, int]
+    numeric: NumericMarks | None = None  # a numeric scale: cells are numbers (numeric.py)
 
     @property
     def blank(self) -> int:
@@ -50,6 +54,8 @@ class MarkCodes:
 
     def code(self, text: str) -> int:
         """The code of one cell's text (whitespace around it ignored)."""
+        if self.numeric is not None:
+            return self.numeric.parse(text)[0]
         return self.table.get(text.strip(), self.blank if not text.strip() else self.invalid)
 
     def lookup(self, texts: list[str]) -> np.ndarray:
@@ -132,7 +138,10 @@ def _plain_strings(column: pa.Array | pa.ChunkedArray) -> pa.Array:
 
 
 def mark_codes(r: Round) -> MarkCodes:
-    """The mark codes of a round: its options, its reader's aliases, blank and invalid codes."""
+    """The mark codes of a round: its options, its reader's aliases, blank and invalid codes.
+    A numeric scale's options are the mark options numbers are counted under."""
+    if r.scale.numeric is not None:
+        return _numeric_codes(r)
     options = tuple(o.code for o in r.scale.options)
     table = {code: i for i, code in enumerate(options)}
     for read, code in r.ballots.marks.items():
@@ -144,3 +153,16 @@ def mark_codes(r: Round) -> MarkCodes:
         table[text.strip()] = blank + 1
     table[""] = blank
     return MarkCodes(options, table)
+
+
+def _numeric_codes(r: Round) -> MarkCodes:
+    numeric = r.scale.numeric
+    assert numeric is not None
+    options = tuple(o.code for o in r.mark_options())
+    blank, invalid = len(options), len(options) + 1
+    table = {text.strip(): blank for text in r.ballots.blank_codes}
+    table |= {text.strip(): invalid for text in r.ballots.invalid_codes}
+    table[""] = blank
+    low, high = (int(bound * SCALE) for bound in (numeric.min, numeric.max))
+    marks = NumericMarks(low, high, r.satisfaction.satisfied_at_least, dict(table), blank, invalid)
+    return MarkCodes(options, table, marks)

@@ -1,6 +1,7 @@
 """Which sheets count: per-row reasons, computed for a whole batch at once.
 
-A sheet rates the units on its form (all units without forms). It is rejected when its id
+A sheet rates the units on its form (all units without forms); with items, each unit ×
+item is a mark of its own (pingyi.round.items). It is rejected when its id
 or stratum is missing or unknown, when it marks a unit that is not on its form, when
 every rated unit is blank (``invalid_if_all_blank``), or when more than the scheme's
 share of its marks are invalid (``invalid_if_invalid_marks_over``). The first reason in
@@ -18,17 +19,29 @@ import pyarrow.compute as pc
 from pingyi.ballots.batch import Batch, Reason
 from pingyi.ballots.marks import MarkCodes
 from pingyi.numbers import plain
+from pingyi.round.items import form_entry, round_cells
 from pingyi.round.models import Round
 
 
 def on_form_matrix(r: Round) -> np.ndarray:
-    """bool (forms, units): which units each form lists (one all-true row without forms)."""
+    """bool (forms, cells): which units (unit × items) each form lists (one all-true row
+    without forms). A form entry ``u1`` lists every item of u1, ``u1.law`` one item."""
+    cells = round_cells(r)
     if not r.forms:
-        return np.ones((1, len(r.units)), dtype=bool)
+        return np.ones((1, len(cells)), dtype=bool)
     index = {u.id: i for i, u in enumerate(r.units)}
-    matrix = np.zeros((len(r.forms), len(r.units)), dtype=bool)
-    for f, units in enumerate(r.forms.values()):
-        matrix[f, [index[u] for u in units]] = True
+    items = {item.id: j for j, item in enumerate(r.items)}
+    matrix = np.zeros((len(r.forms), len(cells)), dtype=bool)
+    for f, entries in enumerate(r.forms.values()):
+        for entry in entries:
+            listed = form_entry(entry, list(index), list(items))
+            assert listed is not None and len(listed) == 1  # the round's checks saw to it
+            unit, item = listed[0]
+            if item is None:
+                first = cells.index(index[unit], 0)
+                matrix[f, first : first + cells.items] = True
+            else:
+                matrix[f, cells.index(index[unit], items[item])] = True
     return matrix
 
 
@@ -83,11 +96,12 @@ def reason_detail(
         return f"form '{text}' is not one of: {', '.join(r.forms or {})}"
     rated = on_form[max(int(batch.form[row]), 0)]
     marks = batch.marks[row]
+    ids = round_cells(r).ids
     if why == Reason.missing_column:
-        missing = [r.units[u].id for u in batch.missing_units if rated[u]]
+        missing = [ids[u] for u in batch.missing_units if rated[u]]
         return f"the file has no column for unit(s) on this sheet's form: {', '.join(missing)}"
     if why == Reason.off_form_mark:
-        units = [r.units[u].id for u in np.nonzero(~rated & (marks != codes.blank))[0]]
+        units = [ids[u] for u in np.nonzero(~rated & (marks != codes.blank))[0]]
         return f"marks units not on its form: {', '.join(units)}"
     if why == Reason.all_blank:
         return f"all {int(rated.sum())} rated units blank"
@@ -99,6 +113,7 @@ def reason_detail(
         Reason.missing_sheet_id: "no sheet id",
         Reason.conflicting_stratum: "rows of this sheet name different strata",
         Reason.unknown_unit: "a row names a unit that is not in the round",
+        Reason.unknown_item: "a row names an item that is not in the round",
         Reason.duplicate: "an identical copy of this sheet id is counted",
         Reason.conflicting_duplicate: "copies of this sheet id differ",
     }.get(why, "")

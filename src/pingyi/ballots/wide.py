@@ -1,7 +1,8 @@
-"""Wide rows (one row per sheet, one column per unit) into a normalised :class:`Batch`.
+"""Wide rows (one row per sheet, one column per unit or unit × item) into a :class:`Batch`.
 
 CSV and XLSX readers both hand their rows here as an Arrow table. Marks are decoded from
-the Arrow string buffers by :meth:`MarkCodes.columns` (no Python loop per mark); strata
+the Arrow string buffers by :meth:`MarkCodes.columns` (numbers by
+:meth:`~pingyi.ballots.numeric.NumericMarks.columns`; no Python loop per mark); strata
 and forms are dictionary-encoded and looked up once per distinct text. An empty row is not
 a sheet (it is counted as an empty line), and a total row (合计) summed by a spreadsheet is
 an error, since it would be read as one more voter.
@@ -35,10 +36,18 @@ def wide_batch(
     sheet = pc.utf8_trim_whitespace(record.column(cols.sheet))
     if isinstance(sheet, pa.ChunkedArray):
         sheet = sheet.combine_chunks()
-    marks = np.full((n, len(r.units)), codes.blank, dtype=np.int8)
+    cells = len(cols.units) + len(cols.missing_units)
+    marks = np.full((n, cells), codes.blank, dtype=np.int8)
     present = list(cols.units)
-    decoded = codes.columns([record.column(cols.units[u]) for u in present])
-    if len(present) == len(r.units) and present == list(range(len(r.units))):
+    texts = [record.column(cols.units[u]) for u in present]
+    values = None
+    if codes.numeric is not None:
+        decoded, numbers = codes.numeric.columns(texts)
+        values = np.zeros((n, cells), dtype=np.int64)
+        values[:, present] = numbers
+    else:
+        decoded = codes.columns(texts)
+    if len(present) == cells and present == list(range(cells)):
         marks = decoded
     else:
         marks[:, present] = decoded
@@ -55,6 +64,7 @@ def wide_batch(
         batch = Batch(
             source.index, lines, sheet, stratum, form, marks, stratum_col, form_col, cols.missing_units
         )
+        batch.values = values
         return batch, 0
     empty = int((~keep).sum())
     if not keep.any():
@@ -72,6 +82,7 @@ def wide_batch(
         form_col.take(take) if form_col is not None else None,
         cols.missing_units,
     )
+    batch.values = values[index] if values is not None else None
     return batch, empty
 
 

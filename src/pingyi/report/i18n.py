@@ -126,6 +126,7 @@ REJECT_REASONS: dict[str, tuple[str, str]] = {
     "ip_limit": ("同一IP超限", "too many from one IP"),
     "too_fast": ("答题过快", "answered too fast"),
     "unknown_answer": ("未知身份答案", "unknown stratum answer"),
+    "unknown_item": ("未知评议内容", "unknown item"),
 }
 
 

@@ -121,7 +121,7 @@ def _known(report: _Reporter, path: Path_, value: str, known: Iterable[str], wha
 
 
 def _codes(scale: Scale, satisfaction: Satisfaction) -> list[str]:
-    return [o.code for o in mark_options(scale, satisfaction)] + ["blank", "invalid"]
+    return [o.code for o in mark_options(scale, satisfaction.satisfied_at_least)] + ["blank", "invalid"]
 
 
 def _check_tie_break(report: _Reporter, scoring: Scoring, codes: list[str]) -> None:

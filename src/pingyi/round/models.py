@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import (
     Field,
@@ -23,75 +23,26 @@ from pydantic import (
 from pingyi.round.fields import Count, Exact, Id, Section, fraction_text, to_fraction
 from pingyi.round.grading import GradeRequirement, Grading, MeasureRequirement
 from pingyi.round.items import ITEM_COLUMN, Item
-from pingyi.round.numeric import Numeric, numeric_blank, numeric_codes
 from pingyi.round.online import OnlineKeys
+from pingyi.round.scale import RESERVED_CODES, Blank, Option, Scale, mark_options
 
-__all__ = ["Count", "Exact", "Grading", "Id", "Section", "fraction_text", "to_fraction"]
+__all__ = [
+    "RESERVED_CODES",
+    "Blank",
+    "Count",
+    "Exact",
+    "Grading",
+    "Id",
+    "Option",
+    "Scale",
+    "Section",
+    "fraction_text",
+    "mark_options",
+    "to_fraction",
+]
 
 #: How a share of a category becomes a number of units (30 % of 7 units: 2, 2 or 3).
 ShareRounding = Literal["down", "half_up", "up"]
-
-
-# --- scale -------------------------------------------------------------------------------
-
-
-class Option(Section):
-    """A scale point (选项): seed 002's 满意/基本满意/不满意 valued 2:1:0."""
-
-    code: Id
-    label: str
-    value: Exact
-    satisfied: bool = False
-    valid: bool = Field(True, description="false: counted and reported, never scored")
-
-
-class Blank(Section):
-    """An abstention (弃权): seed 002 scores it 0.5; ``valid: false`` drops it everywhere."""
-
-    label: str = "弃权"
-    value: Exact = Fraction(0)
-    valid: bool = True
-
-
-RESERVED_CODES = ("blank", "invalid", "not_rated")
-
-
-class Scale(Section):
-    """Options (seed 002's 满意/基本满意/不满意), or numbers in a range (万众评公务: 0–100)."""
-
-    options: list[Option] = []
-    numeric: Numeric | None = None
-    blank: Blank = Blank()
-
-    @model_validator(mode="before")
-    @classmethod
-    def _numeric_blank(cls, data: Any) -> Any:
-        return numeric_blank(data)
-
-    @field_validator("options")
-    @classmethod
-    def _codes_unique(cls, options: list[Option]) -> list[Option]:
-        seen: set[str] = set()
-        for option in options:
-            if option.code in seen:
-                raise ValueError(f"option code '{option.code}' is used twice")
-            if option.code in RESERVED_CODES:
-                raise ValueError(f"option code '{option.code}' is reserved")
-            seen.add(option.code)
-        if options and not any(option.valid for option in options):
-            raise ValueError("at least one option must be valid")
-        return options
-
-    @model_validator(mode="after")
-    def _options_or_numeric(self) -> Scale:
-        if self.numeric is None and not self.options:
-            raise ValueError("a scale has options (a list) or numeric: {min, max}")
-        if self.numeric is not None and self.options:
-            raise ValueError("a scale has options or numeric, not both")
-        return self
-
-    def option(self, code: str) -> Option | None:
-        return next((o for o in self.options if o.code == code), None)
 
 
 # --- scoring, satisfaction, awards, sheets -----------------------------------------------
@@ -420,16 +371,7 @@ class Round(Section):
     def mark_options(self) -> list[Option]:
         """What a valid mark is counted as: the scale's options, or for a numeric scale
         ``satisfied``/``unsatisfied`` (or ``number``) (pingyi.round.numeric)."""
-        return mark_options(self.scale, self.satisfaction)
-
-
-def mark_options(scale: Scale, satisfaction: Satisfaction) -> list[Option]:
-    if scale.numeric is None:
-        return list(scale.options)
-    return [
-        Option(code=code, label=label, value=Fraction(0), satisfied=satisfied)
-        for code, label, satisfied in numeric_codes(satisfaction.satisfied_at_least)
-    ]
+        return mark_options(self.scale, self.satisfaction.satisfied_at_least)
 
 
 #: Keys any round or scheme file may hold besides the Round fields.

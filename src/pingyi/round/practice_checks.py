@@ -102,7 +102,7 @@ def _column_names(values: dict[str, Any]) -> set[str]:
 
 def _options(values: dict[str, Any]) -> list[Option]:
     """The options marks are counted as (a numeric scale's too: pingyi.round.numeric)."""
-    return mark_options(values["scale"], values.get("satisfaction") or Satisfaction())
+    return mark_options(values["scale"], (values.get("satisfaction") or Satisfaction()).satisfied_at_least)
 
 
 def _check_sources(report: Reporter, values: dict[str, Any], base_dir: Path) -> None:
