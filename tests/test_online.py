@@ -326,3 +326,37 @@ def test_counts_and_rejects_do_not_depend_on_sheet_order_or_split(wjx_round, ord
         first = write_export(Path(folder) / "z.csv", sheets[:cut])
         second = write_export(Path(folder) / "a.csv", sheets[cut:], numeric=True)
         assert _outcome(wjx_round, [first, second]) == whole
+
+
+FORMS = "forms:\n  t1: [swbgs, zzb, xcb]\n  t2: [swbgs]\n"
+FORMS_HEADER = "序号,提交答卷时间,所用时间,来自IP,1、您的身份是"
+
+
+@pytest.mark.parametrize(
+    "units,rows,form_counts",
+    [
+        ("2、评价(市委办公室),2、评价(组织部),2、评价(宣传部)", "满意,满意,不满意", [1, 0]),
+        ("2、评价(市委办公室)", "基本满意", [0, 1]),
+    ],
+)
+def test_with_forms_an_export_is_the_form_its_units_make_up(write, units, rows, form_counts):
+    r = load_round(write("round.yaml", ROUND.replace("ballots:", FORMS + "ballots:")))
+    export = f"{FORMS_HEADER},{units}\n1,2024/5/6 10:00:01,65秒,1.1.1.1,企业负责人,{rows}\n"
+    c = read_ballots(r, [write("e.csv", export)])
+    assert c.sheets_by_form.tolist() == form_counts and c.rejects == []
+
+
+def test_with_forms_an_export_that_is_no_form_is_an_error(write):
+    r = load_round(write("round.yaml", ROUND.replace("ballots:", FORMS + "ballots:")))
+    export = f"{FORMS_HEADER},2、评价(市委办公室),2、评价(组织部)\n"
+    export += "1,2024/5/6 10:00:01,65秒,1.1.1.1,企业负责人,满意,满意\n"
+    with pytest.raises(PingyiError) as error:
+        read_ballots(r, [write("e.csv", export)])
+    assert [(p.line, p.code, p.message) for p in error.value.problems] == [
+        (
+            1,
+            "missing_column",
+            "the export's 2 unit columns are not the units of one form "
+            "(t1: lacks xcb, has none too; t2: lacks none, has zzb too)",
+        )
+    ]
