@@ -60,7 +60,9 @@ class AuditLog:
         self.temporary = Path(temporary)
         self.out: IO[bytes] = os.fdopen(handle, "wb")
         self.out.write(_line(HEADER))
-        self.names = np.array([COUNTED if r == Reason.none else r.name for r in Reason], dtype=object)
+        self.names = np.empty(max(Reason) + 1, dtype=object)  # a Reason code's name
+        for reason in Reason:
+            self.names[reason] = COUNTED if reason == Reason.none else reason.name
         self.rows = 0
 
     def __enter__(self) -> AuditLog:
@@ -196,6 +198,8 @@ def _merged(
             pending = next(rows, None)
         for line in extra:
             yield _malformed(file, line, final)
+    if pending is not None:
+        raise AssertionError(f"a logged row of no ballot file, or out of file order: {pending[:2]}")
 
 
 def _malformed(file: str, line: int, final: dict[tuple[str, int], Reject]) -> list[str | int]:
