@@ -239,3 +239,16 @@ def test_the_mixed_example_counts_each_channel_and_verifies(tmp_path):
         },
     }
     assert _invoke("verify", str(tmp_path / "out")).exit_code == 0
+
+
+def test_simulate_gives_an_online_round_paper_sheets_it_reads(tmp_path):
+    """simulate wrote the online stratum question as a paper column, a file the round
+    then refused as neither an export nor a paper file."""
+    from pingyi.ballots.count import read_ballots
+    from pingyi.simulate import simulate
+
+    r = load_round(MIXED / "round.yaml")
+    simulate(r, 20, 1, tmp_path / "sim.csv")
+    assert (tmp_path / "sim.csv").read_text(encoding="utf-8").splitlines()[0].startswith("编号,层面,bgs,")
+    c = read_ballots(r, [tmp_path / "sim.csv"])
+    assert c.read == c.counted + c.rejected == 20 and [f.channel for f in c.files] == ["paper"]

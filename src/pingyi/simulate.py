@@ -24,6 +24,7 @@ import pyarrow.csv as pacsv
 from pingyi.ballots.validity import on_form_matrix
 from pingyi.errors import PingyiError, Problem
 from pingyi.round.models import Round
+from pingyi.round.online import is_online, paper_round
 
 CHUNK = 100_000
 
@@ -61,8 +62,10 @@ def simulate(
 ) -> int:
     """Write ``sheets`` synthetic sheets (plus re-scans) for round ``r``; return rows written.
 
-    ``out`` is replaced whole or not at all (see :func:`_replacing`).
+    ``out`` is replaced whole or not at all (see :func:`_replacing`). A round that takes
+    online exports gets paper sheets, laid out as its ``ballots.paper`` says.
     """
+    r = paper_round(r) if is_online(r) else r
     out = Path(out)
     with _replacing(out) as target:
         if encoding == "utf-8":
