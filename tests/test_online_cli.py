@@ -67,6 +67,10 @@ def test_check_shows_the_mapping_before_the_count(online_round):
 
 def test_check_json_has_the_mapping_and_the_channels(online_round):
     summary = json.loads(_invoke("check", "round.yaml", "e.xlsx", "paper.csv", "--format", "json").output)
+    assert summary["rules"][-2] == (
+        "网上问卷（问卷星）: 同一IP按提交时间先后前3份有效；答题用时少于30秒无效；"
+        "身份答案未对应评议层面的无效"
+    )
     files = {f["file"]: f for f in summary["ballots"]["files"]}
     assert "mapping" not in files["paper.csv"]
     assert files["e.xlsx"]["mapping"] == {

@@ -10,6 +10,7 @@ from fractions import Fraction
 
 from pingyi.flags import flag
 from pingyi.numbers import plain, show_percent
+from pingyi.report.online_words import online_rules
 from pingyi.round.grading import Band, GradeRequirement, MeasureRequirement
 from pingyi.round.models import Category, Round, Scale
 
@@ -78,6 +79,7 @@ def describe_rules(r: Round) -> list[str]:
         excluded = "、".join(flag(e).list_title("zh") for e in rect.excluding)
         lines.append(f"重点整改单位: 除{excluded}外，{measure}" if excluded else f"重点整改单位: {measure}")
     lines.extend(_sheet_rules(r))
+    lines.extend(online_rules(r))
     lines.extend(_quota_rules(r))
     lines.extend(_extra_rules(r))
     return lines
