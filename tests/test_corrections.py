@@ -210,3 +210,28 @@ def load_workbook_bytes(data: bytes):
     import io
 
     return load_workbook(io.BytesIO(data))
+
+
+def test_check_and_tally_name_the_line_and_verify_finds_a_changed_corrections_file(round_dir, tmp_path):
+    from click.testing import CliRunner
+
+    from pingyi.cli.main import cli
+
+    runner = CliRunner()
+    paths = [str(round_dir / "round.yaml"), str(round_dir / "ballots.csv")]
+    (round_dir / "corrections.csv").write_text(HEADER + "S1,a,B,C,复核,张三\n", encoding="utf-8")
+    for command in (["check", *paths], ["tally", *paths, "-o", str(tmp_path / "x"), "-q"]):
+        result = runner.invoke(cli, command)
+        assert result.exit_code == 2
+        assert result.stderr.splitlines()[0] == (
+            f"error: corrections.csv:2: read: sheet 'S1' reads 'A' for unit 'a' ({paths[1]}:2), "
+            "not 'B' as the correction says [read_mismatch]"
+        )
+    (round_dir / "corrections.csv").write_text(HEADER + "S1,a,A,C,复核,张三\n", encoding="utf-8")
+    out = str(tmp_path / "out")
+    assert runner.invoke(cli, ["tally", *paths, "-o", out, "-q"]).exit_code == 0
+    assert runner.invoke(cli, ["verify", out]).exit_code == 0
+    (round_dir / "corrections.csv").write_text(HEADER + "S1,a,A,B,复核,张三\n", encoding="utf-8")
+    changed = runner.invoke(cli, ["verify", out])
+    assert changed.exit_code == 1
+    assert "input ../corrections.csv (corrections) has changed (SHA-256 differs)" in changed.output
