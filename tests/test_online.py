@@ -360,3 +360,17 @@ def test_with_forms_an_export_that_is_no_form_is_an_error(write):
             "(t1: lacks xcb, has none too; t2: lacks none, has zzb too)",
         )
     ]
+
+
+@pytest.mark.parametrize(
+    "twice,error",
+    [("3、您的意见和建议", False), ("2、请评价以下单位的工作(宣传部)", True), ("来自IP", True)],
+)
+def test_a_header_twice_is_an_error_only_where_it_is_read(tmp_path, wjx_round, twice, error):
+    path = write_export(tmp_path / "e.csv", SHEETS, extra=(twice,))
+    if not error:
+        assert read_ballots(wjx_round, [path]).counts.tolist() == EXPECTED.tolist()
+        return
+    with pytest.raises(PingyiError) as raised:
+        read_ballots(wjx_round, [path])
+    assert [(p.line, p.field, p.code) for p in raised.value.problems] == [(1, twice, "duplicate_column")]

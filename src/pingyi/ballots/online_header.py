@@ -117,13 +117,13 @@ def online_mapping(r: Round, paper: Round, source: BallotFile, header: list[str]
         problems.append(Problem(source.display, 1, column, code, message))
 
     named: dict[str, str] = {}
+    twice: list[str] = []  # an error where the name is read (below), else just ignored
     for original in header:
         name = original.strip()
-        if not name:
-            continue
         if name in named:
-            problem("duplicate_column", name, f"column '{name}' appears twice (after trimming spaces)")
-        named.setdefault(name, original)
+            twice.append(name)
+        elif name:
+            named[name] = original
     columns = metadata_columns(b)
     missing = [name for name in columns.values() if name.strip() not in named]
     if missing:
@@ -139,6 +139,10 @@ def online_mapping(r: Round, paper: Round, source: BallotFile, header: list[str]
     units, ambiguous = _unit_columns(r, named, fixed, problem)
     form = _form(r, set(units) | ambiguous, problem)
     used = fixed | {named_.strip() for named_ in units.values()}
+    titles = {u.name.strip() for u in r.units} | {u.id for u in r.units}
+    for name in dict.fromkeys(twice):
+        if name in used or row_title(name) in titles:
+            problem("duplicate_column", name, f"column '{name}' appears twice (after trimming spaces)")
     _refuse_paper_columns(r, paper, named, used, problem)
     if problems:
         raise PingyiError(problems)
