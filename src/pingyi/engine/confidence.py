@@ -27,6 +27,7 @@ from pingyi.engine.awards import units_of
 from pingyi.engine.result import TallyResult, UnitResult
 from pingyi.round.grading import MeasureRequirement
 from pingyi.round.models import Round
+from pingyi.round.numeric import SCALE
 
 AWARDS = ("winner", "last_place", "rectification")
 
@@ -39,10 +40,12 @@ class UnitConfidence:
 
 
 def confidence(
-    r: Round, result: TallyResult, counts: np.ndarray, level: Fraction
+    r: Round, result: TallyResult, counts: np.ndarray, level: Fraction, sums: np.ndarray | None = None
 ) -> dict[str, UnitConfidence]:
-    """Each unit's confidence, from replicate ``counts`` (replicates, units, strata, codes)."""
-    score, rate = _scores(r, counts)
+    """Each unit's confidence, from replicate ``counts`` (replicates, cells, strata, codes)
+    and, for numeric marks, ``sums`` (replicates, cells, strata; numbers × 10**4). A cell
+    is a unit, or with items a unit × item (pingyi.round.items)."""
+    score, rate = _scores(r, counts, sums)
     score = _composite(r, result.units, score, rate)
     out: dict[str, UnitConfidence] = {}
     for category in result.categories:
@@ -59,9 +62,30 @@ def confidence(
     return out
 
 
-def _scores(r: Round, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Score and satisfaction rate per replicate × unit (nan where undefined)."""
-    scale, options = r.scale, r.scale.options
+def _scores(r: Round, counts: np.ndarray, sums: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Score and satisfaction rate per replicate × unit (nan where undefined): per cell,
+    then with items the weighted mean of each unit's items (engine/items.py)."""
+    score, rate = _cell_scores(r, counts, sums)
+    if not r.items:
+        return score, rate
+    return _by_unit(r, score), _by_unit(r, rate)
+
+
+def _by_unit(r: Round, per_cell: np.ndarray) -> np.ndarray:
+    """(replicates, units × items) → (replicates, units): Σ w × value / Σ w over the
+    items with a value."""
+    weights = np.array([float(item.weight) for item in r.items])
+    values = per_cell.reshape(per_cell.shape[0], -1, len(weights))
+    present = ~np.isnan(values)
+    total = (np.where(present, values, 0.0) * weights).sum(2)
+    weight = (present * weights).sum(2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        result: np.ndarray = np.where(weight > 0, total / np.where(weight > 0, weight, 1), np.nan)
+    return result
+
+
+def _cell_scores(r: Round, counts: np.ndarray, sums: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    scale, options = r.scale, r.mark_options()
     value = [float(o.value) if o.valid else 0.0 for o in options] + [
         float(scale.blank.value) if scale.blank.valid else 0.0,
         0.0,
@@ -71,6 +95,8 @@ def _scores(r: Round, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     base = valid if r.satisfaction.denominator == "valid" else valid[: len(options)] + [0.0, 0.0]
     c = counts.astype(np.float64)
     points, n, sat, b = (c @ np.array(v) for v in (value, valid, satisfied, base))  # (R, U, S)
+    if sums is not None:  # numeric marks: the points are the numbers
+        points = points + sums.astype(np.float64) / SCALE
     weights = np.array([float(s.weight) for s in r.strata])
     method, multiplier = r.scoring.method, float(r.scoring.multiplier)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -86,6 +112,8 @@ def _scores(r: Round, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         else:
             w = weights if method == "weighted_mean" else np.ones_like(weights)
             rate = (sat * w).sum(2) / (b * w).sum(2)
+    if scale.numeric is not None and r.satisfaction.satisfied_at_least is None:
+        rate = np.full_like(score, np.nan)  # numbers without a satisfied line have no rate
     return score, rate
 
 
@@ -234,11 +262,20 @@ AWARD_WORDS = {"winner": "优胜单位", "last_place": "末位单位", "rectific
 
 
 def apply_confidence(
-    r: Round, result: TallyResult, counts: np.ndarray, replicates: int, seed: int, level: Fraction
+    r: Round,
+    result: TallyResult,
+    counts: np.ndarray,
+    replicates: int,
+    seed: int,
+    level: Fraction,
+    sums: np.ndarray | None = None,
 ) -> None:
     """Set each unit's confidence and flag ``uncertain`` where an award it holds, or does
-    not hold, agrees with fewer than ``level`` of the replicates; say so in words."""
-    found = confidence(r, result, counts, level)
+    not hold, agrees with fewer than ``level`` of the replicates; say so in words.
+    ``sums`` are a numeric round's replicate sums (BallotCounts.replicate_sums)."""
+    if r.scale.numeric is not None and sums is None:  # no sheet counted
+        sums = np.zeros(counts.shape[:3], dtype=np.int64)
+    found = confidence(r, result, counts, level, sums)
     result.confidence = {
         "replicates": replicates,
         "seed": seed,

@@ -15,18 +15,24 @@ at exactly 90 % is not below 90 % and the result never depends on the order of s
 * 满意率 = satisfied marks / the scheme's denominator, weighted the way the score is;
   ``sum`` and ``mean`` pool all marks. Stratum weights are used by ``weighted_mean`` only.
 
+Numeric marks (万众评公务) are counted under mark options worth nothing; their points are
+the exact sums of the numbers (``p_s`` = Σ marks, so ``mean`` is the mean mark), and
+满意率 counts the marks at or above ``satisfaction.satisfied_at_least`` (no line, no rate).
+With items, each item is scored like this on its own (engine/items.py).
+
 A unit with no valid mark has no score and no rate (``None``): it is reported, not ranked.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
 
 from pingyi.ballots.marks import MarkCodes
 from pingyi.round.models import Round
+from pingyi.round.numeric import SCALE
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,7 @@ class Tallied:
 @dataclass(frozen=True)
 class UnitScore(Tallied):
     by_stratum: tuple[Tallied, ...] = ()
+    items: dict[str, UnitScore] = field(default_factory=dict)  # item id -> its figures (engine/items.py)
 
 
 @dataclass(frozen=True)
@@ -59,26 +66,31 @@ class Scorer:
 
     def __init__(self, r: Round, codes: MarkCodes) -> None:
         self.r, self.codes = r, codes
-        scale = r.scale
-        self.values = [o.value if o.valid else Fraction(0) for o in scale.options]
-        self.valid_option = [o.valid for o in scale.options]
-        self.satisfied = [o.valid and o.satisfied for o in scale.options]
+        options = r.mark_options()
+        self.values = [o.value if o.valid else Fraction(0) for o in options]
+        self.valid_option = [o.valid for o in options]
+        self.satisfied = [o.valid and o.satisfied for o in options]
         self.weights = [s.weight for s in r.strata]
+        self.numeric = r.scale.numeric is not None
+        # numbers without a satisfied line have no 满意率 (pingyi.round.numeric)
+        self.rated = not self.numeric or r.satisfaction.satisfied_at_least is not None
 
-    def unit(self, counts: np.ndarray) -> UnitScore:
-        """One unit's score from its (strata, codes) counts."""
+    def unit(self, counts: np.ndarray, sums: np.ndarray | None = None) -> UnitScore:
+        """One unit's (or item's) score from its (strata, codes) counts and, for numeric
+        marks, its (strata,) sums of numbers × 10**4."""
         rows = [[int(v) for v in row] for row in counts.tolist()]
-        parts = [self._parts(row) for row in rows]
+        numbers = [int(v) for v in sums.tolist()] if sums is not None else [0] * len(rows)
+        parts = [self._parts(row, total) for row, total in zip(rows, numbers, strict=True)]
         by_stratum = tuple(self._alone(row, p) for row, p in zip(rows, parts, strict=True))
         totals = tuple(sum(column) for column in zip(*rows, strict=True))
         return UnitScore(
             totals, sum(p.valid for p in parts), self._score(parts), self._rate(parts), by_stratum
         )
 
-    def _parts(self, row: list[int]) -> _Parts:
+    def _parts(self, row: list[int], numbers: int = 0) -> _Parts:
         n = len(self.values)
         options_valid = sum(c for c, ok in zip(row[:n], self.valid_option, strict=True) if ok)
-        points = sum((v * c for v, c in zip(self.values, row[:n], strict=True)), Fraction(0))
+        points = sum((v * c for v, c in zip(self.values, row[:n], strict=True)), Fraction(numbers, SCALE))
         valid = options_valid
         blank = self.r.scale.blank
         if blank.valid:
@@ -97,7 +109,7 @@ class Scorer:
             score = p.points * multiplier
         else:
             score = p.points / p.valid * multiplier
-        rate = Fraction(p.satisfied, p.rate_base) if p.rate_base else None
+        rate = Fraction(p.satisfied, p.rate_base) if p.rate_base and self.rated else None
         return Tallied(tuple(row), p.valid, score, rate)
 
     def _score(self, parts: list[_Parts]) -> Fraction | None:
@@ -114,7 +126,7 @@ class Scorer:
         return _share(weighted) * scoring.multiplier
 
     def _rate(self, parts: list[_Parts]) -> Fraction | None:
-        if not any(p.rate_base for p in parts):
+        if not any(p.rate_base for p in parts) or not self.rated:
             return None
         scoring = self.r.scoring
         weights = self.weights if scoring.method == "weighted_mean" else [Fraction(1)] * len(parts)

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-import numpy as np
-
 from pingyi.ballots.count import BallotCounts
 from pingyi.engine import awards, movement
 from pingyi.engine.composite import Adjustments, Sourced, composite_score
 from pingyi.engine.grades import Facts, grade
+from pingyi.engine.items import combine, weighted
 from pingyi.engine.movement import PreviousRound
 from pingyi.engine.opinions import Opinion
 from pingyi.engine.rank import Key, competition_ranks, rank_key
@@ -33,13 +32,15 @@ def tally(
     """The official result of a round from its counted ballots and its side files' values."""
     r = counts.round
     scorer = Scorer(r, counts.codes)
-    scores = [scorer.unit(counts.counts[i]) for i in range(len(r.units))]
-    units = _unit_results(r, scores, adjustments or {}, sourced or {})
+    units = _unit_results(r, _scores(r, scorer, counts), adjustments or {}, sourced or {})
     _grade(r, counts, units)
     awards.mark_veto(r, units)
     categories = [_category(r, counts, scorer, units, c.id) for c in r.categories]
     result = TallyResult(
-        units, categories, _overall(r, scorer, counts.counts, units), opinions=opinions or []
+        units,
+        categories,
+        _overall(r, scorer, counts, list(range(len(units))), units),
+        opinions=opinions or [],
     )
     if previous is not None:
         result.previous = movement.compare(r, previous, units)
@@ -61,13 +62,25 @@ def tally(
     return result
 
 
+def _scores(r: Round, scorer: Scorer, counts: BallotCounts) -> list[UnitScore]:
+    """Each unit's figures: from its counts, or with items from its items' (engine/items.py)."""
+    cells = [
+        scorer.unit(counts.counts[c], counts.sums[c] if counts.sums is not None else None)
+        for c in range(len(counts.counts))
+    ]
+    if not r.items:
+        return cells
+    n = len(r.items)
+    return [combine(r, cells[u * n : (u + 1) * n]) for u in range(len(r.units))]
+
+
 def _grade(r: Round, counts: BallotCounts, units: list[UnitResult]) -> None:
     """Each unit's grade under each of the round's gradings (SPEC "Grades and verdicts")."""
     if not r.grades:
         return
     issued = [s.issued for s in r.strata if s.issued is not None]
     bases = {"members": r.members, "issued": sum(issued) if issued else None}
-    labels = {o.code: o.label for o in r.scale.options} | {"blank": r.scale.blank.label}
+    labels = {o.code: o.label for o in r.mark_options()} | {"blank": r.scale.blank.label}
     for unit in units:
         marks = dict(zip(counts.codes.names, unit.tallied.counts, strict=True))
         facts = Facts(
@@ -105,7 +118,7 @@ def _category(
     assert category is not None
     members = [u for u in units if u.unit.category == category_id]
     indices = [i for i, u in enumerate(units) if u.unit.category == category_id]
-    pooled = _overall(r, scorer, counts.counts[indices], members)
+    pooled = _overall(r, scorer, counts, indices, members)
     if not category.ranked:
         return CategoryResult(category, members, satisfaction_rate=pooled)
     keys: dict[str, Key] = {
@@ -134,9 +147,23 @@ def _flag_ties(ranked: list[UnitResult]) -> None:
                 unit.flag("tie", f"与{others}并列第{rank}名")
 
 
-def _overall(r: Round, scorer: Scorer, counts: np.ndarray, units: list[UnitResult]) -> Fraction | None:
-    """A rate over several units, formed as the scheme's ``satisfaction.overall`` says."""
+def _overall(
+    r: Round, scorer: Scorer, counts: BallotCounts, indices: list[int], units: list[UnitResult]
+) -> Fraction | None:
+    """A rate over several units (``indices``), formed as ``satisfaction.overall`` says.
+    Pooled with items: each item's marks pooled over the units, then the items' rates
+    weighted as a unit's are (engine/items.py)."""
     if r.satisfaction.overall == "pooled":
-        return scorer.unit(counts.sum(axis=0)).satisfaction_rate if len(units) else None
-    rates = [u.tallied.satisfaction_rate for u in units if u.tallied.satisfaction_rate is not None]
-    return sum(rates, Fraction(0)) / len(rates) if rates else None
+        if not units:
+            return None
+        n = max(len(r.items), 1)
+        rates: list[Fraction | None] = []
+        for item in range(n):
+            cells = [u * n + item for u in indices]
+            sums = counts.sums[cells].sum(axis=0) if counts.sums is not None else None
+            rates.append(scorer.unit(counts.counts[cells].sum(axis=0), sums).satisfaction_rate)
+        if not r.items:
+            return rates[0]
+        return weighted([(item.weight, rate) for item, rate in zip(r.items, rates, strict=True)])
+    means = [u.tallied.satisfaction_rate for u in units if u.tallied.satisfaction_rate is not None]
+    return sum(means, Fraction(0)) / len(means) if means else None

@@ -60,7 +60,15 @@ def build(
     )
     result = tally(counts, side.adjustments, side.previous, side.opinions, side.sourced)
     if bootstrap is not None and counts.replicates is not None:
-        apply_confidence(r, result, counts.replicates, bootstrap.replicates, bootstrap.seed, bootstrap.level)
+        apply_confidence(
+            r,
+            result,
+            counts.replicates,
+            bootstrap.replicates,
+            bootstrap.seed,
+            bootstrap.level,
+            counts.replicate_sums,
+        )
     problems = ballot_problems(counts) + side.problems + result.problems
     document = doc.results_document(counts, result, problems, version)
     files = {
