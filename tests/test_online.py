@@ -374,3 +374,18 @@ def test_a_header_twice_is_an_error_only_where_it_is_read(tmp_path, wjx_round, t
     with pytest.raises(PingyiError) as raised:
         read_ballots(wjx_round, [path])
     assert [(p.line, p.field, p.code) for p in raised.value.problems] == [(1, twice, "duplicate_column")]
+
+
+def test_an_export_needs_only_the_metadata_the_round_checks(tmp_path, write):
+    """An export without 所用时间 and 来自IP (a user may leave them out) is read when the
+    round checks neither; it needs them only for min_seconds and max_per_ip."""
+    path = write_export(tmp_path / "e.csv", SHEETS)
+    lines = [line.split(",") for line in path.read_text(encoding="utf-8").splitlines()]
+    path.write_text("".join(",".join(c[:2] + c[3:5] + c[6:]) + "\n" for c in lines), encoding="utf-8")
+    plain = load_round(write("round.yaml", ROUND.split("  online:")[0]))
+    c = read_ballots(plain, [path])
+    assert c.rejected_by_reason == {"unknown_answer": 1, "all_blank": 1, "too_many_invalid": 1}
+    with pytest.raises(PingyiError) as error:
+        read_ballots(load_round(write("checked.yaml", ROUND)), [path])
+    assert [(p.field, p.code) for p in error.value.problems] == [("所用时间", "missing_column")]
+    assert error.value.problems[0].message.startswith("missing column(s) 所用时间, 来自IP of a 问卷星 export")

@@ -125,7 +125,8 @@ def online_mapping(r: Round, paper: Round, source: BallotFile, header: list[str]
         elif name:
             named[name] = original
     columns = metadata_columns(b)
-    missing = [name for name in columns.values() if name.strip() not in named]
+    needed = _needed_roles(r)
+    missing = [name for role, name in columns.items() if role in needed and name.strip() not in named]
     if missing:
         problem(
             "missing_column",
@@ -133,6 +134,7 @@ def online_mapping(r: Round, paper: Round, source: BallotFile, header: list[str]
             f"missing column(s) {', '.join(missing)} of a {_service(r)} export "
             f"(header has: {_shown(list(named))})",
         )
+    columns = {role: name for role, name in columns.items() if name.strip() in named}
     if b.stratum.strip() not in named:
         problem("missing_column", b.stratum, _no_stratum(b.stratum.strip(), list(named)))
     fixed = {name.strip() for name in columns.values()} | {b.stratum.strip()}
@@ -147,8 +149,20 @@ def online_mapping(r: Round, paper: Round, source: BallotFile, header: list[str]
     if problems:
         raise PingyiError(problems)
     ignored = tuple(original for name, original in named.items() if name not in used)
-    metadata = {role: named[name.strip()] for role, name in columns.items()}
+    metadata = {role: named[name.strip()] for role, name in columns.items()}  # those present
     return OnlineMapping(b.source, metadata, named[b.stratum.strip()], units, form, ignored)
+
+
+def _needed_roles(r: Round) -> set[str]:
+    """The metadata an export must have: its sheet numbers, and what the round's online
+    checks read (the IP and submit time for the IP limit, the time taken for too_fast)."""
+    online = r.ballots.online
+    needed = {"sheet"}
+    if online is not None and online.max_per_ip is not None:
+        needed |= {"ip", "submitted"}
+    if online is not None and online.min_seconds is not None:
+        needed.add("seconds")
+    return needed
 
 
 def _unit_columns(
