@@ -25,6 +25,7 @@ from pingyi.errors import Problem
 from pingyi.numbers import Shown, plain, show
 from pingyi.report.rules import describe_rules
 from pingyi.results.format import FORMAT_VERSION
+from pingyi.results.items import items_list, listed_options, scale_document, unit_items
 from pingyi.round.models import Round
 
 
@@ -56,23 +57,7 @@ def results_document(
         "date": r.date,
         "scheme": r.scheme,
         "pingyi_version": version,
-        "scale": {
-            "options": [
-                {
-                    "code": o.code,
-                    "label": o.label,
-                    "value": plain(o.value),
-                    "satisfied": o.satisfied,
-                    "valid": o.valid,
-                }
-                for o in r.scale.options
-            ],
-            "blank": {
-                "label": r.scale.blank.label,
-                "value": plain(r.scale.blank.value),
-                "valid": r.scale.blank.valid,
-            },
-        },
+        "scale": scale_document(r),
         "rectification": (
             None
             if r.awards.rectification is None
@@ -126,6 +111,7 @@ def results_document(
         "warnings": [str(p) for p in problems if p.severity == "warning"],
         "problems": [p.as_dict() for p in problems],
         "previous": result.previous,
+        **({"items": items_list(r)} if r.items else {}),
         "units": [unit_document(r, numbers, counts.codes.names, u) for u in result.units],
         "categories": [category_document(r, numbers, c) for c in result.categories],
     }
@@ -213,13 +199,15 @@ def unit_document(r: Round, numbers: Shown, names: tuple[str, ...], u: UnitResul
     doc["strata"] = {
         s.id: tallied_document(numbers, names, t) for s, t in zip(r.strata, u.tallied.by_stratum, strict=True)
     }
+    if r.items:
+        doc["items"] = unit_items(r, u, lambda t: tallied_document(numbers, names, t))
     return doc
 
 
 def shares_document(r: Round, names: tuple[str, ...], t: Tallied) -> dict[str, Any]:
     """Each valid option's share of the unit's valid marks (and the blank's, where blanks
     are valid), shown as the round rounds them, and exact (SPEC "Per-option shares")."""
-    codes = [o.code for o in r.scale.options if o.valid] + (["blank"] if r.scale.blank.valid else [])
+    codes = [o.code for o in listed_options(r) if o.valid] + (["blank"] if r.scale.blank.valid else [])
     exact_ = exact_shares(dict(zip(names, t.counts, strict=True)), codes)
     if exact_ is None:
         return {"shares": {code: None for code in codes}, "shares_exact": {code: None for code in codes}}

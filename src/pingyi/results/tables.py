@@ -40,7 +40,8 @@ def scores_csv(document: dict[str, Any]) -> bytes:
     """One row per unit, categories in round order, each in rank order. After the counts
     and valid marks come the shown shares (``share_A`` …, 0–1 text like
     ``satisfaction_rate``; SPEC "Per-option shares") and the grade of each grading
-    (headed by the grading's id)."""
+    (headed by the grading's id); in a round with items, last, each item's shown score
+    (``item_<id>``)."""
     units = {u["id"]: u for u in document["units"]}
     first = document["units"][0]
     codes = list(first["counts"])
@@ -61,6 +62,8 @@ def scores_csv(document: dict[str, Any]) -> bytes:
         if k in first
     ]
     components = list(first.get("components", {}))
+    items = [i["id"] for i in document.get("items", [])]
+    shown = Shown.of_document(document)
     header = [
         "category",
         "rank",
@@ -74,6 +77,7 @@ def scores_csv(document: dict[str, Any]) -> bytes:
         "flags",
         *components,
         *extra,
+        *(csv_text(f"item_{i}") for i in items),
     ]
     rows = []
     for category in document["categories"]:
@@ -93,28 +97,35 @@ def scores_csv(document: dict[str, Any]) -> bytes:
                     ";".join(u["flags"]),
                     *(u["components"][c]["value"] for c in components),
                     *(_cell(u[k]) for k in extra),
+                    *(shown.score(u["items"][i]["score_exact"]) for i in items),
                 ]
             )
     return to_csv(header, rows)
 
 
 def strata_csv(document: dict[str, Any]) -> bytes:
-    """One row per unit × stratum: its counts, valid marks, score and rate there."""
+    """One row per unit × stratum: its counts, valid marks, score and rate there; in a
+    round with items, one row per unit × item × stratum (an ``item`` column after
+    ``unit``), the unit's own figures being in scores.csv."""
     first = document["units"][0]
     codes = list(first["counts"])
-    header = ["unit", "stratum", *codes, "valid", *NUMBER_FIELDS]
+    items = [i["id"] for i in document.get("items", [])]
+    header = ["unit", *(["item"] if items else []), "stratum", *codes, "valid", *NUMBER_FIELDS]
     rows = []
     for u in document["units"]:
-        for stratum, t in u["strata"].items():
-            rows.append(
-                [
-                    csv_text(u["id"]),
-                    csv_text(stratum),
-                    *(t["counts"][c] for c in codes),
-                    t["valid"],
-                    *_shown(document, t),
-                ]
-            )
+        parts = [([csv_text(i)], u["items"][i]) for i in items] if items else [([], u)]
+        for item, figures in parts:
+            for stratum, t in figures["strata"].items():
+                rows.append(
+                    [
+                        csv_text(u["id"]),
+                        *item,
+                        csv_text(stratum),
+                        *(t["counts"][c] for c in codes),
+                        t["valid"],
+                        *_shown(document, t),
+                    ]
+                )
     return to_csv(header, rows)
 
 
