@@ -235,3 +235,42 @@ def test_check_and_tally_name_the_line_and_verify_finds_a_changed_corrections_fi
     changed = runner.invoke(cli, ["verify", out])
     assert changed.exit_code == 1
     assert "input ../corrections.csv (corrections) has changed (SHA-256 differs)" in changed.output
+
+
+ITEMS = """\
+round: t
+extends: qianren-2-1-0
+categories:
+  - {id: local, name: 地方, winners: 1}
+strata:
+  - {id: 企业, name: 企业代表}
+units:
+  - {id: a, name: 甲, category: local}
+  - {id: b, name: 乙, category: local}
+items:
+  - {id: law, name: 依法行政}
+  - {id: eff, name: 行政效能}
+corrections: corrections.csv
+"""
+
+
+def test_a_round_with_items_corrects_a_units_item(write):
+    round_file = write("round.yaml", ITEMS)
+    ballots = write("b.csv", "sheet,stratum,a.law,a.eff,b.law,b.eff\nS1,企业,A,B,C,C\nS2,企业,A,A,B,B\n")
+    columns = "sheet,unit,item,read,corrected,reason,by\n"
+    write("corrections.csv", columns + "S1,b,,C,A,复核,张三\nS1,b,zz,C,A,复核,张三\nS1,c,eff,C,A,复核,张三\n")
+    with pytest.raises(PingyiError) as caught:
+        pingyi.tally(round_file, [ballots])
+    assert [p.as_tuple() for p in caught.value.problems] == [
+        ("corrections.csv", 2, "item", "missing_value"),
+        ("corrections.csv", 3, "item", "unknown_item"),
+        ("corrections.csv", 4, "unit", "unknown_unit"),
+    ]
+    write("corrections.csv", columns + "S1,b,eff,C,A,复核,张三\n")
+    t = pingyi.tally(round_file, [ballots], audit_log=round_file.parent / "log.csv")
+    b = next(u for u in t.document["units"] if u["id"] == "b")
+    assert b["items"]["eff"]["counts"] == {"A": 1, "B": 1, "C": 0, "blank": 0, "invalid": 0}
+    assert b["items"]["law"]["counts"] == {"A": 0, "B": 1, "C": 1, "blank": 0, "invalid": 0}
+    assert t.document["corrections"][0]["item"] == "eff"
+    log = (round_file.parent / "log.csv").read_text(encoding="utf-8").splitlines()
+    assert log[1].endswith(",S1,counted,b.eff:C→A")

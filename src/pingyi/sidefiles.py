@@ -20,6 +20,7 @@ from pingyi.engine.composite import Adjustments, Sourced, needed_columns
 from pingyi.engine.movement import PreviousRound
 from pingyi.engine.opinions import Opinion, classify
 from pingyi.errors import PingyiError, Problem
+from pingyi.round.items import cell_id
 from pingyi.round.models import Round, to_fraction
 from pingyi.round.tablefile import read_rows
 
@@ -175,20 +176,24 @@ def read_corrections(r: Round) -> list[Correction]:
     Whether ``read`` is what the sheet reads is known only while counting
     (pingyi.ballots.corrections); here each row is checked on its own and against the
     rows before it: a sheet, a known unit, a known corrected mark that differs from the
-    read one, a reason and who corrected, and one correction per mark.
+    read one, a reason and who corrected, and one correction per mark. In a round with
+    items an ``item`` column names the unit's item. (A numeric scale takes no corrections:
+    the round file's check refuses the key.)
     """
     if r.corrections is None:
         return []
     display = r.corrections
     rows = read_rows(r.base_dir / display, display, CORRECTION_COLUMNS)
     codes = mark_codes(r)
-    known = {u.id for u in r.units}
+    known, items = {u.id for u in r.units}, [i.id for i in r.items]
     first: dict[tuple[str, str], int] = {}
     found: list[Correction] = []
     problems: list[Problem] = []
     for line, cells in rows:
+        item = cells.get("item", "")
         wrong = _correction_problems(display, line, cells, codes, known)
-        mark = (cells["sheet"], cells["unit"])
+        wrong += _item_problems(display, line, item, items)
+        mark = (cells["sheet"], cell_id(cells["unit"], item or None))
         if not wrong and mark in first:
             wrong.append(
                 Problem(
@@ -203,7 +208,8 @@ def read_corrections(r: Round) -> list[Correction]:
         problems.extend(wrong)
         if not wrong:
             first[mark] = line
-            found.append(Correction(**{c: cells[c] for c in CORRECTION_COLUMNS}, file=display, line=line))
+            values = {c: cells[c] for c in CORRECTION_COLUMNS}
+            found.append(Correction(**values, file=display, line=line, item=item or None))
     if problems:
         raise PingyiError(problems)
     return found
@@ -251,6 +257,18 @@ def _correction_problems(
             )
         )
     return problems
+
+
+def _item_problems(display: str, line: int, item: str, items: list[str]) -> list[Problem]:
+    """A round with items corrects a unit's item (an ``item`` column); one without has none."""
+    if items and not item:
+        return [
+            Problem(display, line, "item", "missing_value", f"no item (the round rates {', '.join(items)})")
+        ]
+    if item and item not in items:
+        known = f"one of {', '.join(items)}" if items else "none: the round has no items"
+        return [Problem(display, line, "item", "unknown_item", f"'{item}' is not an item (expected {known})")]
+    return []
 
 
 def _known_mark(codes: MarkCodes, text: str) -> bool:

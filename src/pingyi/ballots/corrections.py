@@ -33,6 +33,7 @@ import pyarrow.compute as pc
 from pingyi.ballots.batch import Batch
 from pingyi.ballots.marks import MarkCodes
 from pingyi.errors import Problem
+from pingyi.round.items import cell_id
 
 APPLIED, AGREES, MISMATCH, OFF_FORM = 0, 1, 2, 3
 
@@ -52,12 +53,19 @@ class Correction:
     by: str
     file: str
     line: int
+    item: str | None = None  # in a round with items, the item of the unit corrected
+
+    @property
+    def cell(self) -> str:
+        """The marked cell: the unit, or ``unit.item`` in a round with items."""
+        return cell_id(self.unit, self.item)
 
     def as_dict(self) -> dict[str, Any]:
-        """The JSON form (results.json ``corrections``)."""
+        """The JSON form (results.json ``corrections``; ``item`` only where there is one)."""
         return {
             "sheet": self.sheet,
             "unit": self.unit,
+            **({"item": self.item} if self.item is not None else {}),
             "read": self.read,
             "corrected": self.corrected,
             "reason": self.reason,
@@ -83,13 +91,13 @@ class Fixes:
         self,
         corrections: Sequence[Correction],
         codes: MarkCodes,
-        unit_ids: Sequence[str],
+        cell_ids: Sequence[str],
         on_form: np.ndarray,
     ) -> None:
         self.corrections = list(corrections)
         self.codes, self.on_form = codes, on_form
-        index = {u: i for i, u in enumerate(unit_ids)}
-        self.units = [index[c.unit] for c in self.corrections]
+        index = {cell: i for i, cell in enumerate(cell_ids)}
+        self.units = [index[c.cell] for c in self.corrections]  # each one's column in batch.marks
         self.read = [codes.code(c.read) for c in self.corrections]
         self.corrected = [codes.code(c.corrected) for c in self.corrections]
         self.by_sheet: dict[str, list[int]] = {}
@@ -136,7 +144,7 @@ class Fixes:
             if outcome == APPLIED:
                 seen.applied += 1
                 applied.setdefault(row, []).append(
-                    f"{c.unit}:{self.name(mark)}→{self.name(self.corrected[k])}"
+                    f"{c.cell}:{self.name(mark)}→{self.name(self.corrected[k])}"
                 )
             elif outcome == AGREES:
                 seen.agrees += 1
@@ -172,7 +180,7 @@ class Fixes:
                         "read",
                         "read_mismatch",
                         f"sheet '{c.sheet}' already reads {self._mark(self.corrected[k])} "
-                        f"for unit '{c.unit}': nothing to correct",
+                        f"for unit '{c.cell}': nothing to correct",
                     )
                 )
         return found
@@ -184,14 +192,14 @@ class Fixes:
                 c.line,
                 "unit",
                 "unit_not_on_form",
-                f"unit '{c.unit}' is not on the form of sheet '{c.sheet}' ({where})",
+                f"unit '{c.cell}' is not on the form of sheet '{c.sheet}' ({where})",
             )
         return Problem(
             c.file,
             c.line,
             "read",
             "read_mismatch",
-            f"sheet '{c.sheet}' reads {self._mark(mark)} for unit '{c.unit}' ({where}), "
+            f"sheet '{c.sheet}' reads {self._mark(mark)} for unit '{c.cell}' ({where}), "
             f"not {self._mark(self.codes.code(c.read))} as the correction says",
         )
 

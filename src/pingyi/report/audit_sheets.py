@@ -64,7 +64,7 @@ def corrections_sheet(ws: Worksheet, document: dict[str, Any], lang: str, taken:
     headers += [word(k, lang) for k in ("read", "corrected", "correction_reason", "by")]
     headers += [word("file", lang), word("line", lang)]
     rows = [
-        [c["sheet"], names.get(c["unit"], ""), c["unit"], c["read"], c["corrected"], c["reason"], c["by"]]
+        [c["sheet"], names.get(c["unit"], ""), _cell(c), c["read"], c["corrected"], c["reason"], c["by"]]
         + [c["file"], c["line"]]
         for c in document["corrections"]
     ]
@@ -82,3 +82,9 @@ def summary_facts(document: dict[str, Any], operator: str | None, lang: str) -> 
         n = len(document["corrections"])
         facts.append((word("correction_count", lang), word("correction_count_value", lang, n=n)))
     return facts
+
+
+def _cell(correction: dict[str, Any]) -> str:
+    """The unit id, or ``unit.item`` where the round has items."""
+    item = correction.get("item")
+    return f"{correction['unit']}.{item}" if item else str(correction["unit"])
