@@ -120,8 +120,8 @@ def ballot_problems(counts: BallotCounts) -> list[Problem]:
 def _valid_marks(counts: BallotCounts) -> np.ndarray:
     """Valid marks per unit: options that are valid, and blanks where the scheme counts them."""
     r = counts.round
-    per_code = counts.counts.sum(axis=1)
-    valid_codes = [i for i, o in enumerate(r.scale.options) if o.valid]
+    per_code = counts.by_unit().sum(axis=1)  # with items: a unit's marks on all its items
+    valid_codes = [i for i, o in enumerate(r.mark_options()) if o.valid]
     if r.scale.blank.valid:
         valid_codes.append(counts.codes.blank)
     valid: np.ndarray = per_code[:, valid_codes].sum(axis=1)

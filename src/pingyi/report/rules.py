@@ -13,11 +13,15 @@ from pingyi.numbers import plain, show_percent
 from pingyi.report.online_words import online_rules
 from pingyi.round.grading import Band, GradeRequirement, MeasureRequirement
 from pingyi.round.models import Category, Round, Scale
+from pingyi.round.numeric import DECIMALS
 
 
 def describe_scale(scale: Scale) -> str:
-    """``满意 2 / 基本满意 1 / 不满意 0; 弃权 0.5``."""
+    """``满意 2 / 基本满意 1 / 不满意 0; 弃权 0.5``; numbers: ``评分 0–100 分（至多4位小数）``."""
     parts = []
+    if scale.numeric is not None:
+        low, high = plain(scale.numeric.min), plain(scale.numeric.max)
+        parts.append(f"评分 {low}–{high} 分（至多{DECIMALS}位小数）")
     for option in scale.options:
         text = f"{option.label} {plain(option.value)}"
         parts.append(text if option.valid else f"{option.label} 不计分")
@@ -32,7 +36,8 @@ def describe_method(r: Round) -> str:
     if scoring.method == "sum":
         return "各有效评议表得分相加 (sum)"
     if scoring.method == "mean":
-        return f"有效选项平均分{times} (mean)"
+        marks = "有效评分" if r.scale.numeric is not None else "有效选项"
+        return f"{marks}平均分{times} (mean)"
     how = "按评议表所属层面权重" if scoring.weighting == "per_sheet" else "各层面平均分按权重合成"
     return f"加权平均{times}，{how} (weighted_mean, {scoring.weighting})"
 
@@ -40,7 +45,7 @@ def describe_method(r: Round) -> str:
 def describe_rules(r: Round) -> list[str]:
     """One sentence per rule in force, in the order an office applies them."""
     scale = r.scale
-    satisfied = "+".join(o.label for o in scale.options if o.satisfied) or "(无)"
+    satisfied = "+".join(o.label for o in r.mark_options() if o.satisfied) or "(无)"
     denominator = "有效票" if r.satisfaction.denominator == "valid" else "有效选项票"
     if r.satisfaction.denominator == "valid" and scale.blank.valid:
         denominator += f" (含{scale.blank.label})"
@@ -49,6 +54,9 @@ def describe_rules(r: Round) -> list[str]:
         f"得分: {describe_method(r)}，保留 {r.scoring.precision} 位小数显示，排名与阈值用精确值",
         f"满意率: ({satisfied}) ÷ {denominator}",
     ]
+    if r.items:
+        listed = "、".join(f"{i.name} ×{plain(i.weight)}" for i in r.items)
+        lines.append(f"评议内容: {listed}；各项分别计分，单位得分与满意率为各项按权重的加权平均")
     lines.extend(_share_rules(r))
     lines.extend(_grading_rules(r))
     if r.scoring.tie_break:
