@@ -256,3 +256,18 @@ def test_simulate_gives_an_online_round_paper_sheets_it_reads(tmp_path):
     assert (tmp_path / "sim.csv").read_text(encoding="utf-8").splitlines()[0].startswith("编号,层面,bgs,")
     c = read_ballots(r, [tmp_path / "sim.csv"])
     assert c.read == c.counted + c.rejected == 20 and [f.channel for f in c.files] == ["paper"]
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "items:\n  - {id: law, name: 依法行政}\n",
+        "scale:\n  options: []\n  numeric: {min: 0, max: 100}\n",
+    ],
+)
+def test_items_and_numeric_scales_are_refused_for_online_exports(write, extra):
+    """An export is read one option mark per unit: a round with items or numbers would be
+    counted wrong, so it is refused at load (pingyi.round.item_checks)."""
+    with pytest.raises(PingyiError) as error:
+        load_round(write("round.yaml", ROUND.replace("ballots:", extra + "ballots:")))
+    assert [p.code for p in error.value.problems if p.field == "ballots.source"] == ["bad_value"]
