@@ -102,7 +102,7 @@ def test_the_library_writes_the_same_log(round_dir):
     assert (round_dir / "lib.csv").read_text(encoding="utf-8") == EXPECTED
 
 
-@settings(max_examples=12, deadline=None)
+@settings(max_examples=8, deadline=None)
 @given(rows=ROWS)
 def test_the_log_has_a_row_per_sheet_read_and_agrees_with_the_rejects(tmp_path_factory, rows):
     folder = tmp_path_factory.mktemp("log")
