@@ -1,8 +1,10 @@
 """Synthetic wide ballots for rehearsals, tests and benchmarks, deterministic for a seed.
 
-Strata are drawn in proportion to the round's quotas, each unit has its own tendency
-over the scale, and a small share of blanks, invalid marks (two codes joined), all-blank
-sheets and identical re-scans (duplicates) is mixed in, as card readers deliver them.
+Strata are drawn in proportion to the round's quotas, each unit (each unit × item, in a
+round with items) has its own tendency over the scale — a mean mark, for numeric marks,
+drawn about in halves — and a small share of blanks, invalid marks (two codes joined, two
+numbers in a cell), all-blank sheets and identical re-scans (duplicates) is mixed in, as
+card readers deliver them.
 Columns are built as Arrow dictionary arrays and written by pyarrow's CSV writer, so 10^6
 sheets × 100 units take seconds, not a Python loop per mark.
 """
@@ -14,6 +16,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +26,8 @@ import pyarrow.csv as pacsv
 
 from pingyi.ballots.validity import on_form_matrix
 from pingyi.errors import PingyiError, Problem
+from pingyi.numbers import plain
+from pingyi.round.items import cell_columns, round_cells
 from pingyi.round.models import Round
 from pingyi.round.online import is_online, paper_round
 
@@ -81,9 +86,7 @@ def simulate(
 
 def _write_utf8(r: Round, sheets: int, seed: int, mix: Mix, path: Path) -> int:
     rng = np.random.default_rng(seed)
-    n_options = len(r.scale.options)
-    alpha = np.array([12.0, 4.0, 1.5, 1.0, 0.5, 0.5][:n_options] + [0.5] * max(0, n_options - 6))
-    tendencies = np.stack([rng.dirichlet(alpha * rng.uniform(0.5, 1.5, n_options)) for _ in r.units])
+    tendencies = _tendencies(r, rng, len(round_cells(r)))
     shares = stratum_shares(r)
     forms = list(r.forms or {})
     write_codes = _write_codes(r)
@@ -177,12 +180,40 @@ def _altered(r: Round, table: pa.Table, write_codes: list[str]) -> pa.Table:
 def _schema(r: Round) -> pa.Schema:
     b = r.ballots
     names = [b.sheet_id, b.stratum] + ([b.form] if b.form else [])
-    names += [b.columns.get(u.id, u.id) for u in r.units]
+    names += cell_columns(r)  # a unit, or with items a unit × item, each its own column
     return pa.schema([(name, pa.string()) for name in names])
 
 
+def _tendencies(r: Round, rng: np.random.Generator, cells: int) -> np.ndarray:
+    """Each cell's tendency: its chances over the options, or its mean number."""
+    numeric = r.scale.numeric
+    if numeric is not None:
+        low, high = float(numeric.min), float(numeric.max)
+        means: np.ndarray = low + (high - low) * rng.uniform(0.62, 0.95, cells)
+        return means
+    n_options = len(r.scale.options)
+    alpha = np.array([12.0, 4.0, 1.5, 1.0, 0.5, 0.5][:n_options] + [0.5] * max(0, n_options - 6))
+    return np.stack([rng.dirichlet(alpha * rng.uniform(0.5, 1.5, n_options)) for _ in range(cells)])
+
+
+def _numbers(r: Round) -> list[Fraction]:
+    """The numbers simulated marks take: the range in halves (in ones over 200 points)."""
+    numeric = r.scale.numeric
+    assert numeric is not None
+    step = Fraction(1, 2) if numeric.max - numeric.min <= 200 else Fraction(1)
+    count = int((numeric.max - numeric.min) / step)
+    return [numeric.min + k * step for k in range(count + 1)]
+
+
 def _write_codes(r: Round) -> list[str]:
-    """Cell text for each option, then blank and invalid, as this round's reader writes it."""
+    """Cell text for each option (or number), then blank and invalid, as this round's
+    reader writes it; an invalid number is two numbers in one cell."""
+    if r.scale.numeric is not None:
+        texts = [plain(n) for n in _numbers(r)]
+        invalid = (
+            r.ballots.invalid_codes[0] if r.ballots.invalid_codes else f"{texts[-1]} {texts[len(texts) // 2]}"
+        )
+        return texts + ["", invalid]
     back = {code: read for read, code in r.ballots.marks.items()}
     options = [back.get(o.code, o.code) for o in r.scale.options]
     invalid = r.ballots.invalid_codes[0] if r.ballots.invalid_codes else "".join(options[:2])
@@ -200,15 +231,24 @@ def _chunk(
     write_codes: list[str],
     mix: Mix,
 ) -> pa.Table:
-    n_options = len(r.scale.options)
+    n_options = len(write_codes) - 2  # the options, or the numbers
+    cells = len(tendencies)
     stratum = rng.choice(len(r.strata), size=n, p=shares)
     form = rng.integers(0, len(forms), size=n) if forms else np.zeros(n, dtype=np.int64)
     on_form = on_form_matrix(r)
-    draws = rng.random((n, len(r.units)))
-    cumulative = np.cumsum(tendencies, axis=1)
-    marks = (draws[:, :, None] > cumulative[None, :, :]).sum(axis=2)
-    marks = np.minimum(marks, n_options - 1)
-    noise = rng.random((n, len(r.units)))
+    if r.scale.numeric is not None:
+        numeric = r.scale.numeric
+        spread = 0.1 * float(numeric.max - numeric.min)
+        drawn = tendencies[None, :] + spread * rng.standard_normal((n, cells))
+        step = (numeric.max - numeric.min) / (n_options - 1)
+        marks = np.rint((drawn - float(numeric.min)) / float(step)).astype(np.int64)
+        marks = np.clip(marks, 0, n_options - 1)
+    else:
+        draws = rng.random((n, cells))
+        cumulative = np.cumsum(tendencies, axis=1)
+        marks = (draws[:, :, None] > cumulative[None, :, :]).sum(axis=2)
+        marks = np.minimum(marks, n_options - 1)
+    noise = rng.random((n, cells))
     marks[noise < mix.blank] = n_options
     marks[(noise >= mix.blank) & (noise < mix.blank + mix.invalid)] = n_options + 1
     marks[rng.random(n) < mix.all_blank_sheets] = n_options
@@ -230,7 +270,7 @@ def _table(
     if r.ballots.form:
         columns.append(_coded(form, forms or [""]))
     dictionary = pa.array(write_codes, pa.string())
-    for unit in range(len(r.units)):
+    for unit in range(marks.shape[1]):
         columns.append(
             pa.DictionaryArray.from_arrays(pa.array(marks[:, unit].astype(np.int32)), dictionary).cast(
                 pa.string()
