@@ -1,17 +1,23 @@
 """Replicate counts for a Poisson bootstrap, accumulated in the counting pass (SPEC "How
 sure is a rank?").
 
-Each counted sheet weighs ``w ~ Poisson(1)`` in each replicate, drawn independently: that
-resamples whole sheets (a voter's marks stay together) within each stratum, since every
-sheet keeps its stratum, and needs no second pass over the files. A sheet's weights are a
-function of the round's seed and the sheet's id hash alone (a counter-based generator:
-splitmix64 of id, seed and replicate), so they do not depend on the order of the files,
-how they are split, or which reader thread saw the sheet: the same inputs and seed give
-the same replicates, to the byte.
+Whole sheets are resampled (a voter's marks stay together) within each stratum, with
+Poisson(1) weights, so no second pass over the files is needed. To keep the cost of a
+province-wide round (10^6 sheets × 1,000 replicates) near that of the count itself, the
+sheets of each stratum are dealt into ``groups`` random groups by a hash of their id, and
+the groups are what is weighted: the random-group method of survey statistics (Wolter,
+*Introduction to Variance Estimation*, ch. 2). Each group's counts are kept while
+counting (one ``bincount`` per batch); the replicates are formed at the end as one
+matrix product per stratum (replicates × groups × unit·code). With fewer sheets in a
+stratum than groups, nearly every group holds one sheet and this is the sheet-level
+Poisson bootstrap; with many, each group is a random sample of the stratum, and the
+replicates' spread estimates the same sampling variance.
 
-Per stratum, the counts of a chunk of sheets are one matrix product: the sheets' one-hot
-marks (sheets × unit·code) times their weights (sheets × replicates). Sums per chunk stay
-below 2^24, so float32 products are exact integers; they are kept as int64.
+A sheet's group and every group's weights are functions of the round's seed and the
+sheet's id hash alone, so they do not depend on the order of the files, how they are
+split, or which reader thread saw the sheet: the same inputs and seed give the same
+replicates, to the byte. Group counts are exact int64; the products stay below 2^53, so
+float64 gives them exactly.
 """
 
 from __future__ import annotations
@@ -20,7 +26,6 @@ import math
 
 import numpy as np
 
-CHUNK = 4096
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
@@ -59,15 +64,21 @@ def poisson_weights(sheet_ids: np.ndarray, seed: int, replicates: int) -> np.nda
     return weights.astype(np.float32)
 
 
+#: The groups' counts are kept within this many cells (int64), whatever the round's size.
+GROUP_CELLS = 4_000_000
+
+
 class Replicates:
-    """Counts per replicate × unit × stratum × code (``counts``: int64, replicates first)."""
+    """Group counts while counting; ``counts`` (replicates, units, strata, codes) and, for
+    numeric marks, ``sums`` (replicates, units, strata; numbers × 10**4) at the end."""
 
     def __init__(self, units: int, strata: int, codes: int, on_form: np.ndarray, replicates: int, seed: int):
         self.units, self.strata, self.codes = units, strata, codes
         self.on_form = on_form
         self.replicates, self.seed = replicates, seed
-        self.counts = np.zeros((replicates, units, strata, codes), dtype=np.int64)
-        self.sums: np.ndarray | None = None  # int64 (replicates, units, strata): numeric marks × 10**4
+        self.groups = int(min(1024, max(64, GROUP_CELLS // max(1, strata * units * codes))))
+        self._counts = np.zeros(strata * self.groups * units * codes, dtype=np.int64)
+        self._sums: np.ndarray | None = None
 
     def add(
         self,
@@ -80,29 +91,47 @@ class Replicates:
     ) -> None:
         """Add (or, with ``sign`` -1, take back) the marks of some counted sheets, and the
         numbers of a numeric round (``values``, × 10**4; 0 where not a valid number)."""
-        for first in range(0, len(marks), CHUNK):
-            part = slice(first, first + CHUNK)
-            weights = poisson_weights(sheet_ids[part], self.seed, self.replicates)
-            for s in np.unique(stratum[part]):
-                rows = np.nonzero(stratum[part] == s)[0]
-                self._add_stratum(int(s), marks[part][rows], form[part][rows], weights[rows], sign)
-                if values is not None:
-                    self._add_sums(int(s), values[part][rows], weights[rows], sign)
-
-    def _add_sums(self, s: int, values: np.ndarray, weights: np.ndarray, sign: int) -> None:
-        """Weighted sums of numbers: float64 products are exact (< 2**53 for a chunk)."""
-        if self.sums is None:
-            self.sums = np.zeros((self.replicates, self.units, self.strata), dtype=np.int64)
-        summed = np.rint(values.astype(np.float64).T @ weights.astype(np.float64)).astype(np.int64)
-        self.sums[:, :, s] += sign * summed.T
-
-    def _add_stratum(
-        self, s: int, marks: np.ndarray, form: np.ndarray, weights: np.ndarray, sign: int
-    ) -> None:
-        n, k = len(marks), self.codes
-        onehot = np.zeros((n, self.units * k), dtype=np.float32)
-        rated = self.on_form[np.maximum(form, 0)] & (marks < k)
+        if not len(marks):
+            return
+        group = (
+            _splitmix(sheet_ids.astype(np.uint64) ^ np.uint64(self.seed)) % np.uint64(self.groups)
+        ).astype(np.int64)
+        row_base = (stratum.astype(np.int64) * self.groups + group) * self.units  # (rows,)
+        rated = self.on_form[np.maximum(form, 0)] & (marks < self.codes)
         row, unit = np.nonzero(rated)
-        onehot[row, unit * k + marks[row, unit]] = 1.0
-        summed = np.rint(onehot.T @ weights).astype(np.int64)  # (units·codes, replicates)
-        self.counts[:, :, s, :] += sign * summed.T.reshape(self.replicates, self.units, k)
+        cell = row_base[row] + unit
+        keys = cell * self.codes + marks[row, unit]
+        self._counts += sign * np.bincount(keys, minlength=self._counts.size)
+        if values is not None:
+            if self._sums is None:
+                self._sums = np.zeros(self.strata * self.groups * self.units, dtype=np.int64)
+            summed = np.bincount(
+                cell, weights=values[row, unit].astype(np.float64), minlength=self._sums.size
+            )
+            self._sums += sign * np.rint(summed).astype(np.int64)
+
+    def _weights(self, s: int) -> np.ndarray:
+        """(replicates, groups) Poisson(1) weights of stratum ``s``'s groups."""
+        ids = (np.uint64(s) << np.uint64(32)) + np.arange(self.groups, dtype=np.uint64)
+        return poisson_weights(ids, self.seed, self.replicates).T.astype(np.float64)
+
+    @property
+    def counts(self) -> np.ndarray:
+        """int64 (replicates, units, strata, codes)."""
+        grouped = self._counts.reshape(self.strata, self.groups, self.units * self.codes).astype(np.float64)
+        out = np.zeros((self.replicates, self.units, self.strata, self.codes), dtype=np.int64)
+        for s in range(self.strata):
+            summed = np.rint(self._weights(s) @ grouped[s]).astype(np.int64)
+            out[:, :, s, :] = summed.reshape(self.replicates, self.units, self.codes)
+        return out
+
+    @property
+    def sums(self) -> np.ndarray | None:
+        """int64 (replicates, units, strata) of numeric marks × 10**4, or None."""
+        if self._sums is None:
+            return None
+        grouped = self._sums.reshape(self.strata, self.groups, self.units).astype(np.float64)
+        out = np.zeros((self.replicates, self.units, self.strata), dtype=np.int64)
+        for s in range(self.strata):
+            out[:, :, s] = np.rint(self._weights(s) @ grouped[s]).astype(np.int64)
+        return out
