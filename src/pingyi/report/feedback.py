@@ -2,7 +2,8 @@
 (seed 000: 评议结果和意见建议反馈给各被评议单位).
 
 Each holds the unit's score, its rank in its category, its satisfaction rate, its grade
-in each grading with the reason (``测评结果：基本满意（满意票19张，…）``), each option's
+in each grading with the reason (``测评结果：基本满意（满意票19张，…）``), in a round with
+items each item's score and the item that pulled the unit down most, each option's
 votes and share, its marks by stratum, its rank movement, the rules it met or missed, and
 its written opinions grouped by class. Built from a results directory alone.
 """
@@ -23,6 +24,7 @@ from pingyi.report.confidence_words import unit_line
 from pingyi.report.escaping import TERMINAL_UNSAFE
 from pingyi.report.grades import grade_line, grade_word, gradings, unit_grade
 from pingyi.report.i18n import word
+from pingyi.report.items import items_of, unit_items_table, weakest_line
 from pingyi.report.shares import share_codes, share_label, unit_shares
 from pingyi.report.sheets import (
     Book,
@@ -121,6 +123,10 @@ def unit_book(document: dict[str, Any], unit_id: str, lang: str = "zh") -> Book:
     verdicts_top = row + 1
     if verdicts:
         row = verdicts_top + len(verdicts)
+    weakest, weakest_row = weakest_line(document, figures, unit, lang), 0
+    if items_of(document):  # each item's figures, and which pulled the unit down
+        weakest_row = row = unit_items_table(ws, row + 1, document, figures, unit, lang)
+        row += 1 if weakest else 0
     row = _shares(ws, row + 1, document, figures, unit, lang)
     row = _rules(ws, row + 1, document, unit, category, lang)
     row = _by_stratum(ws, row + 1, document, figures, unit, lang)
@@ -130,6 +136,8 @@ def unit_book(document: dict[str, Any], unit_id: str, lang: str = "zh") -> Book:
     for i, verdict in enumerate(verdicts, start=verdicts_top):  # after fitting: it overflows to the right
         put(ws, i, 1, verdict)
         bold(ws, i, 1)
+    if weakest and weakest_row:
+        put(ws, weakest_row, 1, weakest)
     for_print(ws, title=f"{document['title']} {unit['name']}")
     notes = replaced(wb, lang)
     note_replaced(ws, ws.max_row + 2, notes, lang)

@@ -95,6 +95,16 @@ WORDS: dict[str, tuple[str, str]] = {
     "operator": ("计票人", "Operator"),
     "correction_count": ("更正", "Corrections"),
     "correction_count_value": ("{n}处", "{n}"),
+    "items": ("分项得分", "By item"),
+    "item": ("评议内容", "Item"),
+    "weight": ("权重", "Weight"),
+    "item_score": ("{name}得分", "{name} score"),
+    "item_rate": ("{name}满意率", "{name} satisfaction"),
+    "weakest_item": ("最低分项", "Weakest item"),
+    "weakest_item_line": (
+        "最低分项：{name}（得分 {score}，单位得分 {unit}）",
+        "weakest item: {name} (score {score}; the unit scores {unit})",
+    ),
 }
 
 # The titles of the award lists (优胜单位 …) come from the flags table.

@@ -2,7 +2,8 @@
 
 Drawn from results.json's document (and the rejected sheets), in the round's Chinese
 names: a summary with the rules in words, one ranked sheet per category with its bar
-charts (each option's share beside its count, and the grades), one sheet per grading
+charts (each option's share beside its count, and the grades), in a round with items
+each unit's item scores and rates (report/items.py), one sheet per grading
 listing the units by grade with the reasons, the lists of winners, last place and
 rectification with reasons, the stratum breakdown, rank movement when a previous round
 is given, the opinions and every rejected sheet. Figures are stored rounded as the
@@ -34,6 +35,7 @@ from pingyi.report.escaping import xlsx_text
 from pingyi.report.grade_sheets import grading_sheet
 from pingyi.report.grades import gradings, unit_grade
 from pingyi.report.i18n import reject_reason, word
+from pingyi.report.items import items_of, items_sheet
 from pingyi.report.shares import rate_heading, share_headings, unit_shares
 from pingyi.report.sheets import (
     Book,
@@ -74,6 +76,8 @@ def report_book(
     _summary(summary, document, figures, lang, taken, operator)
     for category in document["categories"]:
         _category(wb.create_sheet(), document, figures, category, lang, taken)
+    if items_of(document):  # a round with items: each unit's item scores and rates
+        items_sheet(wb.create_sheet(), document, figures, lang, taken)
     for grading in gradings(document):
         grading_sheet(wb.create_sheet(), document, figures, grading, lang, taken)
     for award in AWARD_FLAGS:
