@@ -1,10 +1,11 @@
 """A category's ranking as people and scripts see it, drawn from results.json's data.
 
 ``pingyi tally`` and ``pingyi rank`` print the same rows, so they share this module.
-People get a table with coloured flags (and a grade per grading), a one-line summary,
-the units by grade (``测评结果: 满意 3（…）; 基本满意 4（…）``) and the award lists with
-their reasons, in Chinese or English (``--lang``); scripts get csv or json, in English,
-the csv with a column per grading headed by its id.
+People get a table with coloured flags (a grade per grading, and in a round with items
+each item's score), a one-line summary, the units by grade (``测评结果: 满意 3（…）;
+基本满意 4（…）``) and the award lists with their reasons, in Chinese or English
+(``--lang``); scripts get csv or json, in English, the csv with a column per grading
+headed by its id (and per item, ``item_<id>``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from pingyi.flags import AWARD_FLAGS, flag
 from pingyi.numbers import Shown
 from pingyi.report.grades import grades_line, gradings, unit_grade
 from pingyi.report.i18n import word
+from pingyi.report.items import item_figures, items_of, pulled_down
 
+MAX_ITEM_COLUMNS = 6
 MACHINE_COLUMNS = [
     (key, key) for key in ("category", "rank", "unit", "name", "score", "satisfaction_rate", "valid", "flags")
 ]
@@ -31,19 +34,33 @@ def _columns(document: dict[str, Any], lang: str) -> list[tuple[str, str]]:
         ("shown_score", word("score", lang)),
         ("satisfaction", word("rate", lang)),
         ("valid", word("valid", lang)),
+        *_item_columns(document, lang),
         *((f"grade:{g['id']}", g["name"]) for g in gradings(document)),
         ("flags", word("flags", lang)),
     ]
+
+
+def _item_columns(document: dict[str, Any], lang: str) -> list[tuple[str, str]]:
+    """A round with items: each item's score, headed by the item's name; with more than
+    MAX_ITEM_COLUMNS items only the item that pulled the unit down most (the table
+    stays one screen wide)."""
+    items = items_of(document)
+    if len(items) > MAX_ITEM_COLUMNS:
+        return [("weakest_item", word("weakest_item", lang))]
+    return [(f"item:{i['id']}", str(i["name"])) for i in items]
 
 
 def category_rows(document: dict[str, Any], category: dict[str, Any]) -> list[dict[str, Any]]:
     """The category's units in rank order, with their figures as the files show them."""
     units = {u["id"]: u for u in document["units"]}
     shown = Shown.of_document(document)
+    items = [i["id"] for i in items_of(document)]
+    names = {i["id"]: i["name"] for i in items_of(document)}
     rows = []
     for unit_id in category["units"]:
         u = units[unit_id]
         rate = u["satisfaction_rate_exact"]
+        weakest = pulled_down(document, u) if items else None
         rows.append(
             {
                 "category": u["category"],
@@ -56,6 +73,8 @@ def category_rows(document: dict[str, Any], category: dict[str, Any]) -> list[di
                 "shown_rate": shown.share(rate),
                 "satisfaction": shown.percent(rate),
                 **{f"grade:{g['id']}": unit_grade(u, g["id"]) for g in gradings(document)},
+                **{f"item:{i}": shown.score(item_figures(u, i).get("score_exact")) for i in items},
+                "weakest_item": names.get(weakest[0]) if weakest else None,
             }
         )
     return rows
@@ -70,6 +89,7 @@ def show_category(document: dict[str, Any], category: dict[str, Any], fmt: str, 
         return
     if fmt == "csv":
         graded = [g["id"] for g in gradings(document)]
+        items = [f"item_{i['id']}" for i in items_of(document)]  # as scores.csv heads them
         emit(
             [
                 {
@@ -79,12 +99,13 @@ def show_category(document: dict[str, Any], category: dict[str, Any], fmt: str, 
                     "satisfaction_rate": row["shown_rate"],
                     "flags": ";".join(row["flags"]),
                     **{g: row[f"grade:{g}"] for g in graded},
+                    **{i: row[f"item:{i[5:]}"] for i in items},
                 }
                 for row in rows
             ],
-            [*MACHINE_COLUMNS, *((g, g) for g in graded)],
+            [*MACHINE_COLUMNS, *((g, g) for g in graded), *((i, i) for i in items)],
             fmt,
-            numbers=("score", "satisfaction_rate"),
+            numbers=("score", "satisfaction_rate", *items),
         )
         return
     from rich.text import Text
