@@ -80,6 +80,11 @@ class Tally:
         return frames.strata_frame(self.document)
 
     @cached_property
+    def items(self) -> pd.DataFrame:
+        """A round with items: one row per unit × item (empty without items)."""
+        return frames.items_frame(self.document)
+
+    @cached_property
     def rejects(self) -> pd.DataFrame:
         """Every rejected sheet: file, line, sheet, reason, detail."""
         return frames.rejects_frame(self.reject_rows)

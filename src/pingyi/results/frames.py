@@ -83,6 +83,41 @@ def counts_frame(document: dict[str, Any]) -> pd.DataFrame:
     return frame.astype({"count": "int64"})
 
 
+ITEM_COLUMNS = (
+    "unit",
+    "item",
+    "score",
+    "satisfaction_rate",
+    "valid",
+    "score_exact",
+    "satisfaction_rate_exact",
+)
+
+
+def items_frame(document: dict[str, Any]) -> pd.DataFrame:
+    """One row per unit × item (units in round-file order, items in the round's order):
+    each item's score and rate as the unit's are given, rounded and exact."""
+    import pandas as pd
+
+    rows = [
+        {
+            "unit": u["id"],
+            "item": item["id"],
+            "score": u["items"][item["id"]]["score"],
+            "satisfaction_rate": u["items"][item["id"]]["satisfaction_rate"],
+            "valid": u["items"][item["id"]]["valid"],
+            "score_exact": _fraction(u["items"][item["id"]]["score_exact"]),
+            "satisfaction_rate_exact": _fraction(u["items"][item["id"]]["satisfaction_rate_exact"]),
+        }
+        for u in document["units"]
+        for item in document.get("items", [])
+    ]
+    frame = pd.DataFrame(rows, columns=list(ITEM_COLUMNS))
+    return frame.astype(
+        {"score": "float64", "satisfaction_rate": "float64", "valid": "int64", "score_exact": object}
+    )
+
+
 def strata_frame(document: dict[str, Any]) -> pd.DataFrame:
     """One row per stratum, indexed by its id: name, weight, sheets issued, read, counted."""
     import pandas as pd
