@@ -217,3 +217,20 @@ def test_a_grading_id_that_is_a_scores_column_is_refused(tmp_path):
         (11, "grades[0].id", "reserved_id"),
         (12, "grades[1].id", "reserved_id"),
     ]
+
+
+def test_a_sheet_over_the_option_cap_is_void_and_exactly_at_it_counts(tmp_path):
+    """比例制: a voter may give 满意 to at most a third of the units it rates. Six units:
+    S1 gives A to 2 (exactly 1/3: counts); S2 to 3 (more than 1/3: void,
+    over_option_cap); S3 to 0. The counts of unit a come from S1 and S3 only."""
+    ids = ["a", "b", "c", "d", "e", "f"]
+    header = HEADER_2_1_0 + "sheets: {max_share: {A: 1/3}}\n"
+    doc = tally(
+        tmp_path,
+        round_file(header, "  - {id: c, name: 类}\n", ids),
+        ballots_file(ids, sheets(ids, ["AABBBB", "AAABBB", "CCBBBB"])),
+    )
+    assert doc["sheets"]["rejected_by_reason"] == {"over_option_cap": 1}
+    assert units(doc)["a"]["counts"]["A"] == 1 and units(doc)["a"]["counts"]["C"] == 1
+    rejects = (tmp_path / "results" / "rejects.csv").read_text(encoding="utf-8").splitlines()
+    assert rejects[1] == "ballots.csv,3,S2,over_option_cap,gives A to 3 of 6 rated units (more than 1/3)"

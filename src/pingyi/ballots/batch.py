@@ -37,6 +37,7 @@ class Reason(IntEnum):
     too_fast = 14
     unknown_answer = 15
     unknown_item = 16
+    over_option_cap = 17
 
 
 @dataclass

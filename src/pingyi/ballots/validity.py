@@ -4,7 +4,9 @@ A sheet rates the units on its form (all units without forms); with items, each 
 item is a mark of its own (pingyi.round.items). It is rejected when its id
 or stratum is missing or unknown, when it marks a unit that is not on its form, when
 every rated unit is blank (``invalid_if_all_blank``), or when more than the scheme's
-share of its marks are invalid (``invalid_if_invalid_marks_over``). The first reason in
+share of its marks are invalid (``invalid_if_invalid_marks_over``), or when it gives an
+option to more than its cap of the units it rates (``sheets.max_share``, 比例制: at most a
+third 优秀). The first reason in
 :class:`~pingyi.ballots.batch.Reason` order wins.
 """
 
@@ -73,6 +75,10 @@ def row_reasons(r: Round, codes: MarkCodes, on_form: np.ndarray, batch: Batch) -
         invalid = _per_row(marks == codes.invalid, rated)
         # invalid / rated > p/q  <=>  invalid * q > p * rated  (exact, in integers)
         mark(invalid * share.denominator > share.numerator * rated_count, Reason.too_many_invalid)
+    for code, cap in (r.sheets.max_share or {}).items():
+        # 比例制: given / rated > cap  <=>  given * q > p * rated (exactly at the cap is allowed)
+        given = _per_row(marks == codes.option_codes.index(code), rated)
+        mark(given * cap.denominator > cap.numerator * rated_count, Reason.over_option_cap)
     return reason
 
 
@@ -109,6 +115,13 @@ def reason_detail(
         invalid = int(((marks == codes.invalid) & rated).sum())
         share = r.sheets.invalid_if_invalid_marks_over or Fraction(0)
         return f"{invalid} of {int(rated.sum())} marks invalid (more than {share_text(share)})"
+    if why == Reason.over_option_cap:
+        for code, cap in (r.sheets.max_share or {}).items():
+            given = int(((marks == codes.option_codes.index(code)) & rated).sum())
+            if given * cap.denominator > cap.numerator * int(rated.sum()):
+                return (
+                    f"gives {code} to {given} of {int(rated.sum())} rated units (more than {share_text(cap)})"
+                )
     return {
         Reason.missing_sheet_id: "no sheet id",
         Reason.conflicting_stratum: "rows of this sheet name different strata",
