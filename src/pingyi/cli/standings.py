@@ -19,7 +19,7 @@ from pingyi.report.grades import grades_line, gradings, unit_grade
 from pingyi.report.i18n import word
 from pingyi.report.items import item_figures, items_of, pulled_down
 
-MAX_ITEM_COLUMNS = 6
+MAX_ITEM_COLUMNS = 5
 MACHINE_COLUMNS = [
     (key, key) for key in ("category", "rank", "unit", "name", "score", "satisfaction_rate", "valid", "flags")
 ]
@@ -41,13 +41,25 @@ def _columns(document: dict[str, Any], lang: str) -> list[tuple[str, str]]:
 
 
 def _item_columns(document: dict[str, Any], lang: str) -> list[tuple[str, str]]:
-    """A round with items: each item's score, headed by the item's name; with more than
-    MAX_ITEM_COLUMNS items only the item that pulled the unit down most (the table
-    stays one screen wide)."""
+    """A round with items: each item's score, headed 项1, 项2 … (the legend under the
+    table names them); with more than MAX_ITEM_COLUMNS items only the item that pulled
+    the unit down most, so the table stays one screen wide."""
     items = items_of(document)
     if len(items) > MAX_ITEM_COLUMNS:
         return [("weakest_item", word("weakest_item", lang))]
-    return [(f"item:{i['id']}", str(i["name"])) for i in items]
+    return [(f"item:{i['id']}", word("item_short", lang, n=n)) for n, i in enumerate(items, start=1)]
+
+
+def item_legend(document: dict[str, Any], lang: str) -> str | None:
+    """``分项: 项1 比依法行政，项2 比行政效能 …``: what the short item headings stand for."""
+    items = items_of(document)
+    if not items or len(items) > MAX_ITEM_COLUMNS:
+        return None
+    separator = word("list_separator", lang)
+    listed = separator.join(
+        f"{word('item_short', lang, n=n)} {i['name']}" for n, i in enumerate(items, start=1)
+    )
+    return f"{word('items', lang)}: {listed}"
 
 
 def category_rows(document: dict[str, Any], category: dict[str, Any]) -> list[dict[str, Any]]:
@@ -118,6 +130,9 @@ def show_category(document: dict[str, Any], category: dict[str, Any], fmt: str, 
         for row in rows
     ]
     print_table(table_rows, _columns(document, lang), title=f"{category['name']} ({category['id']})")
+    legend = item_legend(document, lang)
+    if legend:
+        echo(f"  {legend}")
     echo(summary_line(document, category, lang))
     for grading in gradings(document):
         echo(f"  {grades_line(document, category, grading, lang)}")

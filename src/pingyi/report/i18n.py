@@ -101,6 +101,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "item_score": ("{name}得分", "{name} score"),
     "item_rate": ("{name}满意率", "{name} satisfaction"),
     "weakest_item": ("最低分项", "Weakest item"),
+    "item_short": ("项{n}", "i{n}"),
     "weakest_item_line": (
         "最低分项：{name}（得分 {score}，单位得分 {unit}）",
         "weakest item: {name} (score {score}; the unit scores {unit})",
