@@ -55,14 +55,19 @@ def test_feedback_lists_items_and_the_one_that_pulled_the_unit_down(tmp_path):
 def test_terminal_and_rank_csv_show_item_scores(tmp_path):
     round_file, ballots = _write(tmp_path)
     out = tmp_path / "results"
-    result = CliRunner().invoke(cli, ["tally", str(round_file), str(ballots), "-o", str(out)])
+    wide = CliRunner(env={"COLUMNS": "120"})
+    result = wide.invoke(cli, ["tally", str(round_file), str(ballots), "-o", str(out)])
     assert result.exit_code == 0, result.output
     header = next(line for line in result.stdout.splitlines() if "名次" in line)
     assert all(short in header for short in ("项1", "项4"))  # short headings, named below
+    assert "最低分项" not in header
     assert (
         "  分项得分: 项1 比依法行政，项2 比行政效能，项3 比工作实绩，项4 比工作机制"
         in result.stdout.splitlines()
     )
+    narrow = CliRunner(env={"COLUMNS": "72"}).invoke(cli, ["rank", "--results", str(out), "--category", "c"])
+    header = next(line for line in narrow.stdout.splitlines() if "名次" in line)
+    assert "最低分项" in header and "项1" not in header  # a narrow terminal: the weakest item only
     result = CliRunner().invoke(cli, ["rank", "--results", str(out), "--category", "c", "--format", "csv"])
     assert result.stdout.splitlines() == [
         "category,rank,unit,name,score,satisfaction_rate,valid,flags,item_law,item_eff,item_work,item_mech",

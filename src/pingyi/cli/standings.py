@@ -50,6 +50,33 @@ def _item_columns(document: dict[str, Any], lang: str) -> list[tuple[str, str]]:
     return [(f"item:{i['id']}", word("item_short", lang, n=n)) for n, i in enumerate(items, start=1)]
 
 
+def _fitted(rows: list[dict[str, Any]], columns: list[tuple[str, str]], lang: str) -> list[tuple[str, str]]:
+    """The columns, without the item columns where they would not fit the terminal (the
+    item that pulled each unit down in their place, if that fits)."""
+    from rich.console import Console
+
+    from pingyi.report.sheets import display_width
+
+    def width(chosen: list[tuple[str, str]]) -> int:
+        widest = [
+            max([display_width(heading), *(display_width(_plain(row.get(key))) for row in rows)])
+            for key, heading in chosen
+        ]
+        return sum(widest) + 3 * len(chosen) + 1
+
+    available = Console().width
+    if width(columns) <= available or not any(key.startswith("item:") for key, _ in columns):
+        return columns
+    plain = [c for c in columns if not c[0].startswith("item:")]
+    at = next(i for i, (key, _) in enumerate(columns) if key.startswith("item:"))
+    weakest = [*plain[:at], ("weakest_item", word("weakest_item", lang)), *plain[at:]]
+    return weakest if width(weakest) <= available else plain
+
+
+def _plain(value: Any) -> str:
+    return "" if value is None else str(getattr(value, "plain", value))
+
+
 def item_legend(document: dict[str, Any], lang: str) -> str | None:
     """``分项: 项1 比依法行政，项2 比行政效能 …``: what the short item headings stand for."""
     items = items_of(document)
@@ -129,9 +156,10 @@ def show_category(document: dict[str, Any], category: dict[str, Any], fmt: str, 
         {**row, "rank": "—" if row["rank"] is None else row["rank"], "flags": flags(row["flags"])}
         for row in rows
     ]
-    print_table(table_rows, _columns(document, lang), title=f"{category['name']} ({category['id']})")
+    columns = _fitted(table_rows, _columns(document, lang), lang)
+    print_table(table_rows, columns, title=f"{category['name']} ({category['id']})")
     legend = item_legend(document, lang)
-    if legend:
+    if legend and any(key.startswith("item:") for key, _ in columns):
         echo(f"  {legend}")
     echo(summary_line(document, category, lang))
     for grading in gradings(document):
