@@ -13,7 +13,12 @@ subprocess (so peak RSS is that run's own):
 - duckdb-wide:   SELECT stratum, count_if(u='A'), … GROUP BY stratum over
                  read_csv(all_varchar=true)  (only if duckdb is importable)
 
-and prints medians of seconds, sheets/s, marks/s and peak RSS (MB).
+and prints medians of seconds, sheets/s, marks/s and peak RSS (MB). ``--kinds numeric
+items`` times the other counting paths beside the options (pingyi and the parse floor):
+numeric marks (103 units rated 0–100 in halves: exact sums per unit × stratum) and items
+(26 units × 4 items on the 2:1:0 scale: 104 cells a sheet), e.g.
+
+    python benchmarks/bench_count.py --sheets 1000000 --repeat 1 --kinds options numeric items
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ import subprocess
 import sys
 import textwrap
 
-from common import UNITS, ballots, round_file  # benchmarks/ is run as scripts
+from common import MARKS, UNITS, ballots, round_file  # benchmarks/ is run as scripts
 
 PINGYI = """
 from pingyi.round.load import load_round
@@ -71,29 +76,35 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sheets", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--kinds", nargs="+", choices=list(MARKS), default=["options"])
     args = parser.parse_args()
-    round_path = round_file()
     try:
         import duckdb  # noqa: F401
 
         contenders = {"pingyi": PINGYI, "arrow-parse": ARROW, "duckdb-wide": DUCKDB}
     except ImportError:
         contenders = {"pingyi": PINGYI, "arrow-parse": ARROW}
-    print(f"{'sheets':>9} {'what':<12} {'seconds':>8} {'sheets/s':>11} {'marks/s':>12} {'peak MB':>8}")
+    print(f"{'sheets':>9} {'what':<20} {'seconds':>8} {'sheets/s':>11} {'marks/s':>12} {'peak MB':>8}")
     for sheets in args.sheets:
-        csv = ballots(sheets, round_path)
-        times: dict[str, list[dict[str, float]]] = {name: [] for name in contenders}
-        for _ in range(args.repeat):  # paired: each round runs every contender once
-            for name, body in contenders.items():
-                times[name].append(run(body.format(round=str(round_path), csv=str(csv), units=UNITS)))
-        size = csv.stat().st_size / 1e6
-        for name, runs in times.items():
-            seconds = statistics.median(r["seconds"] for r in runs)
-            peak = statistics.median(r["peak_mb"] for r in runs)
-            print(
-                f"{sheets:>9} {name:<12} {seconds:>8.2f} {sheets / seconds:>11,.0f} "
-                f"{sheets * UNITS / seconds:>12,.0f} {peak:>8.0f}   ({size:.0f} MB file)"
+        for kind in args.kinds:
+            round_path = round_file(kind)
+            csv = ballots(sheets, round_path)
+            chosen = (
+                contenders if kind == "options" else {k: contenders[k] for k in ("pingyi", "arrow-parse")}
             )
+            times: dict[str, list[dict[str, float]]] = {name: [] for name in chosen}
+            for _ in range(args.repeat):  # paired: each round runs every contender once
+                for name, body in chosen.items():
+                    times[name].append(run(body.format(round=str(round_path), csv=str(csv), units=UNITS)))
+            size = csv.stat().st_size / 1e6
+            for name, runs in times.items():
+                seconds = statistics.median(r["seconds"] for r in runs)
+                peak = statistics.median(r["peak_mb"] for r in runs)
+                what = name if kind == "options" else f"{name} {kind}"
+                print(
+                    f"{sheets:>9} {what:<20} {seconds:>8.2f} {sheets / seconds:>11,.0f} "
+                    f"{sheets * MARKS[kind] / seconds:>12,.0f} {peak:>8.0f}   ({size:.0f} MB file)"
+                )
 
 
 if __name__ == "__main__":

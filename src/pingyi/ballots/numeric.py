@@ -87,14 +87,12 @@ class NumericMarks:
         if not columns or not n:
             return np.zeros((n, len(columns)), np.int8), np.zeros((n, len(columns)), np.int64)
         cells = pa.concat_arrays([_strings(c) for c in columns])
-        encoded = pc.dictionary_encode(pc.fill_null(cells, ""))
+        if cells.null_count:  # CSV cells never are null; a workbook's may be
+            cells = pc.fill_null(cells, "")
+        encoded = pc.dictionary_encode(cells)
         codes, values = self.decode(encoded.dictionary.to_pylist())
-        index = encoded.indices.to_numpy(zero_copy_only=False)
-        shape = (len(columns), n)
-        return (
-            np.ascontiguousarray(codes[index].reshape(shape).T),
-            np.ascontiguousarray(values[index].reshape(shape).T),
-        )
+        index = encoded.indices.to_numpy(zero_copy_only=False).reshape(len(columns), n).T
+        return codes[index], values[index]  # gathered straight into (rows, columns) order
 
 
 def _strings(column: pa.Array | pa.ChunkedArray) -> pa.Array:

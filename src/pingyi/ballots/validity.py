@@ -102,11 +102,12 @@ def reason_detail(
         return f"form '{text}' is not one of: {', '.join(r.forms or {})}"
     rated = on_form[max(int(batch.form[row]), 0)]
     marks = batch.marks[row]
-    ids = round_cells(r).ids
     if why == Reason.missing_column:
+        ids = round_cells(r).ids
         missing = [ids[u] for u in batch.missing_units if rated[u]]
         return f"the file has no column for unit(s) on this sheet's form: {', '.join(missing)}"
     if why == Reason.off_form_mark:
+        ids = round_cells(r).ids
         units = [ids[u] for u in np.nonzero(~rated & (marks != codes.blank))[0]]
         return f"marks units not on its form: {', '.join(units)}"
     if why == Reason.all_blank:
