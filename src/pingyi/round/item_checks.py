@@ -194,6 +194,13 @@ def _no_rate(report: Reporter, values: dict[str, Any]) -> None:
         for j, band in enumerate(grading.bands if grading is not None else []):
             if band.measure == "satisfaction_rate":
                 tests.append(("grades", i, "bands", j, "measure"))
+    among = awards.last_place_among if awards is not None else None
+    if getattr(among, "measure", None) == "satisfaction_rate":
+        tests.append(("awards", "last_place_among", "measure"))
+    for i, category in enumerate(values.get("categories") or []):
+        for key in ("winners_require", "last_place_among"):
+            if getattr(getattr(category, key, None), "measure", None) == "satisfaction_rate":
+                tests.append(("categories", i, key, "measure"))
     for path in tests:
         report.add(
             path,
