@@ -92,6 +92,13 @@ CASES = [
         [(10, "awards.rectification.below", "missing_key")],
     ),
     (
+        "a winners requirement on a 满意率 without a satisfied line",
+        NUMERIC.replace(
+            "name: 类}", "name: 类, winners_require: {measure: satisfaction_rate, at_least: 0.9}}"
+        ),
+        [(5, "categories[0].winners_require.measure", "missing_key")],
+    ),
+    (
         "neither options nor numbers",
         NUMERIC.replace("  numeric: {min: 0, max: 100}\n", "  blank: {}\n"),
         [(2, "scale", "bad_value")],
