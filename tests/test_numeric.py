@@ -147,11 +147,12 @@ grades:
 def test_items_of_100_points_averaged_and_graded(tmp_path):
     """万众评公务: each item the mean of its marks, the unit the mean of its items.
 
-    u1.a: 90, 80.5, 85 → 255.5/3 = 511/6; u1.b: 70, 75 (one blank) → 145/2.
+    u1.a: 90, 80.5, 85 → 255.5/3 = 511/6; u1.b: 70, 75 (one blank) → 145/2. S4's cells
+    are invalid marks (text; five decimals), in no mean.
     Score (511/6 + 145/2)/2 = (511/6 + 435/6)/2 = 946/12 = 473/6 = 78.83 → 良好.
     满意率: a 3/3, b 2/2 → 1. Strata weights play no part under ``mean``.
     """
-    body = "sheet,stratum,u1.a,u1.b\nS1,s1,90,70\nS2,s2,80.5,\nS3,s1,85,75\n"
+    body = "sheet,stratum,u1.a,u1.b\nS1,s1,90,70\nS2,s2,80.5,\nS3,s1,85,75\nS4,s1,九十,70.12345\n"
     t = _tally(tmp_path, WANZHONG, body)
     (u1,) = t.document["units"]
     assert [u1["items"][i]["score_exact"] for i in "ab"] == ["511/6", "145/2"]
@@ -161,9 +162,9 @@ def test_items_of_100_points_averaged_and_graded(tmp_path):
         {"level": "良好"},
     )
     assert t.files["strata.csv"].decode().splitlines()[1:] == [
-        "u1,a,s1,2,0,0,0,2,87.50,175/2,1.0000,1",
+        "u1,a,s1,2,0,0,1,2,87.50,175/2,1.0000,1",
         "u1,a,s2,1,0,0,0,1,80.50,161/2,1.0000,1",
-        "u1,b,s1,2,0,0,0,2,72.50,145/2,1.0000,1",
+        "u1,b,s1,2,0,0,1,2,72.50,145/2,1.0000,1",
         "u1,b,s2,0,0,1,0,0,,,,",
     ]
 
