@@ -121,5 +121,21 @@ class _Plan:
             except pa.ArrowInvalid as exc:
                 raise sniff.read_error(self.source, exc) from None
         malformed = tuple(where.finish())
+        _refuse_runaway_quotes(self.source, malformed)
         rows = where.rows + first  # and the header; in a range (never quoted), a row is a line
         return ranges.RangeNotes(malformed, empty, decoded.done, rows)
+
+
+def _refuse_runaway_quotes(source: BallotFile, malformed: tuple[tuple[int, str], ...]) -> None:
+    """A malformed row that runs over several lines is a quote opened and never closed (a
+    stray ``"``): every sheet up to the next quote is inside it. Rejecting it as one
+    malformed row would lose those sheets silently, so the file is refused."""
+    for line, text in malformed:
+        breaks = text.count("\n")
+        if breaks:
+            raise source.problem(
+                "runaway_quote",
+                f"a quoted cell opened on this line runs over {breaks + 1} lines (a stray '\"'?): "
+                "the sheets inside it cannot be read; fix the quote, or remove it",
+                line,
+            )

@@ -32,7 +32,7 @@ from pingyi.cli.output import echo
 @click.option("--operator", help="Who runs the count, recorded in manifest.json and report.xlsx.")
 @click.option(
     "--confidence",
-    type=click.IntRange(0, 100_000),
+    type=click.IntRange(0, 5000),
     help="Bootstrap replicates: how sure each rank and award is (0: off; default: the round's confidence:).",
 )
 @click.option(

@@ -165,7 +165,8 @@ def _awards(
     """Per replicate × unit of one category: rank and each award held (bool)."""
     category = next(c for c in result.categories if c.category.id == category_id)
     ranked = ~np.isnan(score)
-    ahead = _ahead(score, np.nan_to_num(rate, nan=-1.0), ranked)
+    order = np.array([-float(u.rank) if u.rank is not None else -1e9 for u in units])
+    ahead = _ahead(score, np.nan_to_num(rate, nan=-1.0), ranked, order)
     rank = np.where(ranked, 1 + ahead.sum(2), 0)
     eligible = ranked & np.array(
         ["veto" not in u.flags or "winner" not in r.awards.veto_blocks for u in units]
@@ -188,7 +189,7 @@ def _awards(
         ]
     )
     behind = (
-        _ahead(-np.nan_to_num(score, nan=0), -np.nan_to_num(rate, nan=-1.0), pool) & pool[:, None, :]
+        _ahead(-np.nan_to_num(score, nan=0), -np.nan_to_num(rate, nan=-1.0), pool, -order) & pool[:, None, :]
     ).sum(2)
     last = pool & (behind < places[:, None])
     return {
@@ -199,14 +200,16 @@ def _awards(
     }
 
 
-def _ahead(score: np.ndarray, rate: np.ndarray, ranked: np.ndarray) -> np.ndarray:
-    """ahead[r, i, j]: unit j is strictly ahead of unit i in replicate r (score, then rate)."""
+def _ahead(score: np.ndarray, rate: np.ndarray, ranked: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """ahead[r, i, j]: unit j is strictly ahead of unit i in replicate r: by score, then
+    rate, then ``order`` (the official ranking, which applied the scheme's whole
+    tie-break chain to the actual counts), so exact ties keep the official order."""
     s_i, s_j = score[:, :, None], score[:, None, :]
     t_i, t_j = rate[:, :, None], rate[:, None, :]
+    o_i, o_j = order[None, :, None], order[None, None, :]
     with np.errstate(invalid="ignore"):
-        result: np.ndarray = (
-            ((s_j > s_i) | ((s_j == s_i) & (t_j > t_i))) & ranked[:, None, :] & ranked[:, :, None]
-        )
+        later = (t_j > t_i) | ((t_j == t_i) & (o_j > o_i))
+        result: np.ndarray = ((s_j > s_i) | ((s_j == s_i) & later)) & ranked[:, None, :] & ranked[:, :, None]
     return result
 
 

@@ -139,6 +139,16 @@ def bootstrap_of(r: Round, replicates: int | None) -> Confidence | None:
     """The bootstrap to run: the round's ``confidence:``, its replicates overridden by
     ``--confidence N``; None when off (no key, or 0 replicates)."""
     chosen = r.confidence or Confidence()
+    if replicates is not None and (
+        isinstance(replicates, bool) or not isinstance(replicates, int) or not 0 <= replicates <= 5000
+    ):
+        raise PingyiError(
+            [
+                Problem(
+                    "", None, "confidence", "bad_confidence", f"replicates are 0 to 5000, not {replicates!r}"
+                )
+            ]
+        )
     if replicates is not None:
         chosen = chosen.model_copy(update={"replicates": replicates})
     elif r.confidence is None:

@@ -205,3 +205,15 @@ def results_chain(inputs: list[Input]) -> list[Path]:
             if item.get("role") in RESULTS_ROLES:
                 todo.append(resolve_stored(item["path"], directory).parent)
     return seen
+
+
+def changed_inputs(directory: Path, record: dict[str, Any]) -> list[str]:
+    """The inputs a manifest lists that are missing or no longer have their SHA-256."""
+    changed = []
+    for item in record["inputs"]:
+        path = resolve_stored(item["path"], directory)
+        if not path.is_file():
+            changed.append(f"input {item['path']} is missing")
+        elif file_sha256(path) != item["sha256"]:
+            changed.append(f"input {item['path']} has changed (SHA-256 differs)")
+    return changed

@@ -16,7 +16,7 @@ from typing import Any
 
 from pingyi.engine.movement import PreviousRound, PreviousUnit
 from pingyi.errors import PingyiError, Problem
-from pingyi.results.manifest import changed_outputs, read_manifest
+from pingyi.results.manifest import changed_inputs, changed_outputs, read_manifest
 from pingyi.results.read import read_results
 
 
@@ -32,7 +32,7 @@ def read_verified(directory: Path, display: str, field: str) -> dict[str, Any]:
                 for p in error.problems
             ]
         ) from error
-    changed = changed_outputs(directory, record)
+    changed = changed_outputs(directory, record) + changed_inputs(directory, record)
     if "results.json" not in {item["path"] for item in record["outputs"]}:
         changed.append("its manifest does not list results.json")
     if changed:

@@ -34,9 +34,12 @@ _AT_FDCWD = -100
 
 
 def write_directory(target: Path, files: dict[str, bytes]) -> None:
-    """Replace ``target`` with a directory holding exactly ``files``."""
-    refuse_foreign(target)
+    """Replace ``target`` with a directory holding exactly ``files``.
+
+    The path is made absolute and normalised first (``nosuch/../mine`` is ``mine``): the
+    checks must look at the folder the rename would replace."""
     target = Path(os.path.abspath(target))
+    refuse_foreign(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         remove_stale(target)

@@ -288,7 +288,7 @@ class Confidence(Section):
     """How sure each rank is (SPEC "How sure is a rank?"): a seeded Poisson bootstrap of
     the sheets within their strata; ``replicates: 0`` turns it off."""
 
-    replicates: int = Field(1000, ge=0, le=100_000)
+    replicates: int = Field(1000, ge=0, le=5000)
     seed: int = Field(2026, ge=0, lt=2**63)
     level: Exact = Fraction(95, 100)
 

@@ -1,0 +1,65 @@
+"""Defects a hostile tester found after the first round of fixes, each reproduced here."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+import pingyi
+from pingyi.cli.main import cli
+from pingyi.errors import PingyiError
+
+from .conftest import EXAMPLES
+
+
+def test_a_stray_quote_that_would_swallow_sheets_is_an_error(tmp_path):
+    """Defect: one stray '"' on line 101 of the Yixing ballots turned the 1,106 sheets after
+    it into one malformed row, and the round was tallied from 100 sheets with exit 0."""
+    shutil.copy(EXAMPLES / "yixing" / "round.yaml", tmp_path / "round.yaml")
+    lines = (EXAMPLES / "yixing" / "ballots.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[100] = lines[100].replace(",A,", ',"A,', 1)
+    (tmp_path / "ballots.csv").write_text("".join(lines), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(tmp_path / "round.yaml"), str(tmp_path / "ballots.csv")])
+    assert result.exit_code == 2
+    assert f"{tmp_path / 'ballots.csv'}:101: a quoted cell opened on this line runs over" in result.stderr
+    assert "[runaway_quote]" in result.stderr
+
+
+def test_a_folder_named_through_a_missing_one_is_still_checked(tmp_path, monkeypatch):
+    """Defect: -o nosuch/../victim replaced victim (and -o nosuch/.. the working folder):
+    the checks looked at a path that did not exist, the rename at the folder."""
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "keep.txt").write_text("mine", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    siwei = [str(EXAMPLES / "siwei" / name) for name in ("round.yaml", "ballots.csv")]
+    for target in ("nosuch/../victim", "nosuch/.."):
+        result = CliRunner().invoke(cli, ["tally", *siwei, "-o", target, "-q"])
+        assert result.exit_code == 2 and "[not_a_results_dir]" in result.stderr
+    assert (victim / "keep.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_a_previous_round_whose_ballots_changed_is_refused(tmp_path):
+    """Defect: round 2 used round 1's results although round 1's ballots had changed
+    since (its own manifest's input hash no longer held)."""
+    shutil.copytree(EXAMPLES / "ningbo", tmp_path / "ningbo")
+    with open(tmp_path / "ningbo" / "round1" / "ballots.csv", "a", encoding="utf-8") as f:
+        f.write("X999,enterprise" + ",A" * 103 + "\n")
+    round2 = tmp_path / "ningbo" / "round2"
+    with pytest.raises(PingyiError) as caught:
+        pingyi.tally(round2 / "round.yaml", round2 / "ballots.csv")
+    (problem,) = caught.value.problems
+    assert problem.code == "previous_changed"
+    assert "input ../ballots.csv has changed (SHA-256 differs)" in problem.message
+
+
+@pytest.mark.parametrize("replicates", [-1, 5001, "5", True])
+def test_bootstrap_replicates_are_bounded(replicates):
+    """Defect: --confidence 100000 ran out of memory; the API took -1 and '5'."""
+    with pytest.raises(PingyiError) as caught:
+        pingyi.tally(
+            EXAMPLES / "siwei" / "round.yaml", EXAMPLES / "siwei" / "ballots.csv", confidence=replicates
+        )
+    assert [p.code for p in caught.value.problems] == ["bad_confidence"]
