@@ -63,3 +63,30 @@ def test_bootstrap_replicates_are_bounded(replicates):
             EXAMPLES / "siwei" / "round.yaml", EXAMPLES / "siwei" / "ballots.csv", confidence=replicates
         )
     assert [p.code for p in caught.value.problems] == ["bad_confidence"]
+
+
+def test_a_unit_that_is_both_winner_and_last_place_fails_the_check(tmp_path):
+    """Defect: winners: 100% of 3 units and one last place made 丙 both 优胜 and 末位 with
+    exit 0 and no word. Now it is a failure (exit 1 under --strict) naming the unit."""
+    from .test_tally import HEADER_2_1_0, ballots_file, round_file, sheets
+
+    ids = ["a", "b", "c"]
+    (tmp_path / "round.yaml").write_text(
+        round_file(HEADER_2_1_0, "  - {id: c, name: 类, winners: 100%}\n", ids), encoding="utf-8"
+    )
+    (tmp_path / "b.csv").write_text(ballots_file(ids, sheets(ids, ["ABC", "ABC"])), encoding="utf-8")
+    t = pingyi.tally(tmp_path / "round.yaml", tmp_path / "b.csv")
+    assert [(p.code, p.severity) for p in t.failures] == [("award_overlap", "failure")]
+    assert "单位c 同时为优胜单位和末位单位" in t.failures[0].message
+    strict = CliRunner().invoke(
+        cli,
+        [
+            "tally",
+            str(tmp_path / "round.yaml"),
+            str(tmp_path / "b.csv"),
+            "-o",
+            str(tmp_path / "r"),
+            "--strict",
+        ],
+    )
+    assert strict.exit_code == 1 and "[award_overlap]" in strict.stderr

@@ -121,18 +121,22 @@ class _Plan:
             except pa.ArrowInvalid as exc:
                 raise sniff.read_error(self.source, exc) from None
         malformed = tuple(where.finish())
-        _refuse_runaway_quotes(self.source, malformed)
+        _refuse_runaway_quotes(self.source, malformed, len(self.header), self.r.ballots.delimiter)
         rows = where.rows + first  # and the header; in a range (never quoted), a row is a line
         return ranges.RangeNotes(malformed, empty, decoded.done, rows)
 
 
-def _refuse_runaway_quotes(source: BallotFile, malformed: tuple[tuple[int, str], ...]) -> None:
-    """A malformed row that runs over several lines is a quote opened and never closed (a
-    stray ``"``): every sheet up to the next quote is inside it. Rejecting it as one
-    malformed row would lose those sheets silently, so the file is refused."""
+def _refuse_runaway_quotes(
+    source: BallotFile, malformed: tuple[tuple[int, str], ...], fields: int, delimiter: str
+) -> None:
+    """A malformed row whose quoted text holds whole rows of the file (a line with as many
+    fields as the header) is a quote opened by mistake (a stray ``"``): the sheets up to
+    the next quote are inside it. Rejecting it as one malformed row would lose those
+    sheets silently, so the file is refused. A note cell with line breaks is not this."""
     for line, text in malformed:
-        breaks = text.count("\n")
-        if breaks:
+        inner = text.split("\n")[1:]
+        breaks = len(inner)
+        if any(part.count(delimiter) >= fields - 1 for part in inner):
             raise source.problem(
                 "runaway_quote",
                 f"a quoted cell opened on this line runs over {breaks + 1} lines (a stray '\"'?): "

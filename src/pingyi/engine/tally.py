@@ -47,6 +47,7 @@ def tally(
         for category in categories:
             movement.award_bonuses(r, category)
     movement.escalate(r, previous, units)
+    result.problems.extend(_overlaps(categories))
     result.problems.extend(
         Problem(
             "",
@@ -167,3 +168,26 @@ def _overall(
         return weighted([(item.weight, rate) for item, rate in zip(r.items, rates, strict=True)])
     means = [u.tallied.satisfaction_rate for u in units if u.tallied.satisfaction_rate is not None]
     return sum(means, Fraction(0)) / len(means) if means else None
+
+
+def _overlaps(categories: list[CategoryResult]) -> list[Problem]:
+    """A unit that is both 优胜 and 末位 (winners and last places that together exceed a
+    small category, ties, a veto): the awards contradict each other, so the run fails its
+    check (exit 1 under --strict) and says which units."""
+    problems = []
+    for category in categories:
+        both = [u for u in category.units if u.id in category.winners and u.id in category.last_place]
+        if both:
+            names = "、".join(u.unit.name for u in both)
+            problems.append(
+                Problem(
+                    "",
+                    None,
+                    f"categories.{category.category.id}",
+                    "award_overlap",
+                    f"{category.category.name}: {names} 同时为优胜单位和末位单位 "
+                    "(both winner and last place); fewer winners or last places would separate them",
+                    "failure",
+                )
+            )
+    return problems
