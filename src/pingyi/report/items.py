@@ -11,13 +11,13 @@ Everything here reads results.json's ``items`` and ``units[].items``, exactly.
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
-
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING, Any
 
 from pingyi.report.i18n import word
-from pingyi.report.sheets import fit_columns, flag_fill, for_print, sheet_title, table
 from pingyi.report.values import Figures
+
+if TYPE_CHECKING:  # the terminal (pingyi rank) reads items without loading openpyxl
+    from openpyxl.worksheet.worksheet import Worksheet
 
 
 def items_of(document: dict[str, Any]) -> list[dict[str, Any]]:
@@ -58,6 +58,8 @@ def items_sheet(
 ) -> None:
     """One row per unit (categories in order, units in rank order): its score and rate,
     each item's score and rate, and the item that pulled it down most."""
+    from pingyi.report.sheets import fit_columns, flag_fill, for_print, sheet_title, table
+
     ws.title = sheet_title(word("items", lang), taken)
     items = items_of(document)
     names = {i["id"]: i["name"] for i in items}
@@ -96,6 +98,8 @@ def unit_items_table(
 ) -> int:
     """A feedback workbook's items: each item's weight, score, rate and valid marks; the
     next free row."""
+    from pingyi.report.sheets import table
+
     headers = [word(k, lang) for k in ("item", "weight", "score", "rate", "valid")]
     rows = []
     for item in items_of(document):
