@@ -115,7 +115,7 @@ def test_feedback_writes_through_a_temporary_file_and_fsync(yixing_results, tmp_
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", full)
-    done = _feedback(yixing_results, out, "--unit", "tb")
+    done = _feedback(yixing_results, out, "--unit", "tb", "--force")
     assert done.exit_code == 2
     why = "cannot write: No space left on device; nothing was changed"
     assert done.stderr.splitlines() == [f"error: {out / '台办.xlsx'}: {why} [write_failed]"]
@@ -210,3 +210,15 @@ def test_a_read_only_output_folder_is_a_one_line_error(yixing_results, tmp_path,
         f"error: {out / '台办.xlsx'}: cannot write: Permission denied; nothing was changed [write_failed]"
     ]
     assert list(out.iterdir()) == []
+
+
+def test_feedback_never_writes_over_an_existing_workbook_or_the_results(yixing_results, tmp_path):
+    """Hostile finding: feedback replaced existing files, the ballots and report.xlsx too."""
+    out = tmp_path / "fb"
+    out.mkdir()
+    (out / "台办.xlsx").write_bytes(b"older")
+    done = _feedback(yixing_results, out, "--unit", "tb")
+    assert done.exit_code == 2 and "exists; give --force to replace it [output_refused]" in done.stderr
+    assert (out / "台办.xlsx").read_bytes() == b"older"
+    assert _feedback(yixing_results, out, "--unit", "tb", "--force").exit_code == 0
+    assert (out / "台办.xlsx").read_bytes() != b"older"

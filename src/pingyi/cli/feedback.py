@@ -21,9 +21,12 @@ from pingyi.cli.options import lang_option, quiet_option, results_option
     help="Folder to write the workbooks to.",
 )
 @click.option("--unit", "unit_ids", multiple=True, help="Only this unit (by id); may be repeated.")
+@click.option("--force", is_flag=True, help="Replace workbooks that exist already (never an input).")
 @lang_option
 @quiet_option
-def command(results_dir: str, output: str, unit_ids: tuple[str, ...], lang: str, quiet: bool) -> None:
+def command(
+    results_dir: str, output: str, unit_ids: tuple[str, ...], force: bool, lang: str, quiet: bool
+) -> None:
     """Write one feedback workbook per unit: its score, rank in its category, satisfaction
     rate, marks by stratum, movement, the rules it met or missed, and its opinions.
 
@@ -58,6 +61,7 @@ def command(results_dir: str, output: str, unit_ids: tuple[str, ...], lang: str,
     folder = Path(output)
     _make_folder(folder)
     books = feedback_books(document, list(unit_ids) or None, lang)
+    _refuse_overwrites(Path(results_dir), folder, list(books), force)
     for name, book in books.items():
         write_file_atomically(folder / name, book.data)
         for note in book.notes:
@@ -82,3 +86,26 @@ def _make_folder(folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise refuse(f"cannot make the folder: {error.strerror or error}", "write_failed") from error
+
+
+def _refuse_overwrites(results_dir: Path, folder: Path, names: list[str], force: bool) -> None:
+    """Never write over a file of the results directory or an input of its round; never
+    over an existing workbook without --force. All refusals at once, before any write."""
+    from pingyi.cli.outfile import refuse_overwrite
+    from pingyi.errors import PingyiError
+    from pingyi.results.manifest import read_manifest, resolve_stored
+
+    protected = [p for p in results_dir.iterdir() if p.is_file()] if results_dir.is_dir() else []
+    try:
+        record = read_manifest(results_dir)
+        protected += [resolve_stored(item["path"], results_dir) for item in record["inputs"]]
+    except PingyiError:
+        pass
+    problems = []
+    for name in names:
+        try:
+            refuse_overwrite(folder / name, force, protected)
+        except PingyiError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise PingyiError(problems)
