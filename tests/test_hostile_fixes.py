@@ -90,3 +90,33 @@ def test_a_unit_that_is_both_winner_and_last_place_fails_the_check(tmp_path):
         ],
     )
     assert strict.exit_code == 1 and "[award_overlap]" in strict.stderr
+
+
+@pytest.mark.parametrize(
+    ("edit", "field"),
+    [
+        (lambda d: d["units"][0].update(score_exact="abc"), "units[0].score_exact"),
+        (lambda d: d["units"][0].update(satisfaction_rate_exact="1/0"), "units[0].satisfaction_rate_exact"),
+        (lambda d: d["units"][0].update(score_exact="9" * 5000), "units[0].score_exact"),
+        (lambda d: d.update(precision={"score": 10**6, "satisfaction_percent": 2}), "precision"),
+        (lambda d: d["categories"][0]["units"].append("ghost"), "categories[0].units"),
+        (lambda d: d["units"][0].update(flags=["forged"]), "units[0].flags"),
+        (lambda d: d["units"][0].update(category="nowhere"), "units[0].category"),
+    ],
+)
+@pytest.mark.parametrize("command", ["rank", "feedback"])
+def test_an_edited_results_json_is_a_located_error_not_a_traceback(tmp_path, edit, field, command):
+    """Defect: rank and feedback died with tracebacks (exit 1) on values that were not
+    fractions, a huge precision, unknown units, flags or categories."""
+    import json
+
+    t = pingyi.tally(EXAMPLES / "siwei" / "round.yaml", EXAMPLES / "siwei" / "ballots.csv")
+    out = tmp_path / "r"
+    out.mkdir()
+    document = t.to_dict()
+    edit(document)
+    (out / "results.json").write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    args = ["rank", "-c", "enforcement"] if command == "rank" else ["feedback", "-o", str(tmp_path / "fb")]
+    result = CliRunner().invoke(cli, [*args, "--results", str(out)])
+    assert result.exit_code == 2, result.output
+    assert f"results.json: {field}:" in result.stderr and "[bad_results]" in result.stderr

@@ -8,6 +8,7 @@ traceback deep in a report.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,8 @@ def read_results(results_dir: str | Path) -> dict[str, Any]:
             ]
         )
     problems = _shape_problems(document, display)
+    if not problems:
+        problems = _value_problems(document, display)
     if problems:
         raise PingyiError(problems)
     return document
@@ -96,6 +99,71 @@ def _shape_problems(document: dict[str, Any], display: str) -> list[Problem]:
                             f"expected {wanted}, got {value!r}",
                         )
                     )
+    return problems[:20]
+
+
+_FRACTION = re.compile(r"^-?\d{1,200}(/[1-9]\d{0,199})?$")
+
+
+def _value_problems(document: dict[str, Any], display: str) -> list[Problem]:
+    """Values every view computes with: exact figures that are fractions, a precision in
+    range, categories and flags that exist (an edited file must fail here, not deep in a
+    report)."""
+    from pingyi.flags import FLAG_IDS
+
+    problems = []
+    precision = document.get("precision")
+    if not (
+        isinstance(precision, dict)
+        and all(
+            isinstance(precision.get(k), int) and 0 <= precision[k] <= 10
+            for k in ("score", "satisfaction_percent")
+        )
+    ):
+        problems.append(
+            Problem(
+                display, None, "precision", "bad_results", "expected score and satisfaction_percent, 0 to 10"
+            )
+        )
+    units = {u["id"] for u in document["units"]}
+    categories = {c["id"] for c in document["categories"]}
+    for index, unit in enumerate(document["units"]):
+        where = f"units[{index}]"
+        for key in ("score_exact", "satisfaction_rate_exact"):
+            value = unit.get(key)
+            if value is not None and not (isinstance(value, str) and _FRACTION.match(value)):
+                problems.append(
+                    Problem(
+                        display,
+                        None,
+                        f"{where}.{key}",
+                        "bad_results",
+                        f"expected a fraction, got {value!r:.40}",
+                    )
+                )
+        if unit["category"] not in categories:
+            problems.append(
+                Problem(
+                    display, None, f"{where}.category", "bad_results", f"no category {unit['category']!r}"
+                )
+            )
+        unknown = [f for f in unit["flags"] if f not in FLAG_IDS]
+        if unknown:
+            problems.append(
+                Problem(display, None, f"{where}.flags", "bad_results", f"unknown flags {unknown!r:.60}")
+            )
+    for index, category in enumerate(document["categories"]):
+        strangers = [u for u in category["units"] if u not in units]
+        if strangers:
+            problems.append(
+                Problem(
+                    display,
+                    None,
+                    f"categories[{index}].units",
+                    "bad_results",
+                    f"no unit {strangers[0]!r:.40}",
+                )
+            )
     return problems[:20]
 
 
