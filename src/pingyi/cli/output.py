@@ -9,6 +9,7 @@ instead of obeying them (issue 10); csv and json keep the text as it is.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Collection, Sequence
 from typing import Any
 
@@ -34,11 +35,11 @@ def emit(
     leading ``'`` (issue 10); the columns named in ``numbers`` hold figures shown as text
     (``-1.50``) and are written as they are, like every int or float."""
     if fmt == "json":
-        click.echo(json.dumps(list(rows), ensure_ascii=False, indent=2))
+        click.echo(machine(json.dumps(list(rows), ensure_ascii=False, indent=2)))
     elif fmt == "csv":
         header = [csv_text(key) for key, _ in columns]  # a grading's id comes from the round file
         body = [[_csv_cell(row.get(key), key in numbers) for key, _ in columns] for row in rows]
-        click.echo("".join(csv_lines([header, *body])), nl=False)
+        click.echo(machine("".join(csv_lines([header, *body]))), nl=False)
     else:
         print_table(rows, columns, title)
 
@@ -71,7 +72,18 @@ def echo(text: str, err: bool = False) -> None:
 
 
 def emit_json(value: Any) -> None:
-    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+    click.echo(machine(json.dumps(value, ensure_ascii=False, indent=2)))
+
+
+def machine(text: str) -> str:
+    """csv or json for scripts: as it is in a pipe or a file; on a terminal, which would
+    obey an escape sequence from the inputs, with control characters shown instead."""
+    return terminal_text(text) if sys.stdout.isatty() else text
+
+
+def machine_bytes(data: bytes) -> bytes:
+    """:func:`machine` for an output file's bytes (``tally --format csv|json``)."""
+    return machine(data.decode("utf-8")).encode("utf-8") if sys.stdout.isatty() else data
 
 
 def _csv_cell(value: Any, number: bool) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from pingyi.cli.options import format_option, lang_option, quiet_option
-from pingyi.cli.output import echo
+from pingyi.cli.output import echo, machine_bytes
 
 
 @click.command(name="tally")
@@ -102,9 +102,9 @@ def command(
             log.commit()
     document = t.document
     if fmt == "json":
-        sys.stdout.buffer.write(t.files["results.json"])
+        sys.stdout.buffer.write(machine_bytes(t.files["results.json"]))
     elif fmt == "csv":
-        sys.stdout.buffer.write(t.files["scores.csv"])
+        sys.stdout.buffer.write(machine_bytes(t.files["scores.csv"]))
     else:
         echo(f"{document['title']} ({document['round']})")
         for category in document["categories"]:

@@ -112,9 +112,9 @@ def operator_of(r: Round, given: str | None, display: str) -> str | None:
         raise PingyiError(
             [
                 Problem(
-                    display,
+                    "" if given is not None else display,
                     None,
-                    "operator",
+                    "--operator" if given is not None else "operator",
                     "bad_operator",
                     "an operator is a name, without control characters",
                 )

@@ -78,14 +78,17 @@ def _compare(directory: Path, record: dict[str, Any], files: dict[str, bytes], r
     report.outputs = len(files)
     for name, data in files.items():
         path = directory / name
-        if not path.is_file():
-            report.differences.append(f"output {name} is missing")
+        if not path.is_file() or path.is_symlink():
+            missing = f"output {name} is missing"
+            if missing not in report.differences:  # said already by the manifest's check
+                report.differences.append(f"output {name} is missing or not a plain file")
             continue
-        if path.read_bytes() != data:
+        same = path.read_bytes() == data
+        if not same:
             report.differences.append(f"{name}: a fresh tally gives different bytes")
         if name not in listed:
             report.differences.append(f"output {name} is not listed in the manifest")
-        elif listed[name] != sha256(data):
+        elif same and listed[name] != sha256(data):  # the file holds, its record does not
             report.differences.append(f"output {name}: the manifest records another SHA-256")
     expected = set(files) | {MANIFEST}
     for name in sorted(set(listed) - set(files)):
