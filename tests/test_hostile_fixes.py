@@ -120,3 +120,22 @@ def test_an_edited_results_json_is_a_located_error_not_a_traceback(tmp_path, edi
     result = CliRunner().invoke(cli, [*args, "--results", str(out)])
     assert result.exit_code == 2, result.output
     assert f"results.json: {field}:" in result.stderr and "[bad_results]" in result.stderr
+
+
+def test_a_cell_text_cannot_mean_two_things(tmp_path):
+    """Defect: invalid_codes: [A] made every 满意 an invalid mark, blank_codes: [A] counted
+    every A as 弃权, and marks: {'': A} was ignored — all without a word."""
+    text = (
+        "round: k\nextends: qianren-2-1-0\n"
+        'ballots: {invalid_codes: [A, ">"], blank_codes: [">"], marks: {"": A}}\n'
+        "categories:\n  - {id: c, name: 类}\nstrata:\n  - {id: s, name: s}\n"
+        "units:\n  - {id: u, name: 甲, category: c}\n"
+    )
+    (tmp_path / "k.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(PingyiError) as caught:
+        pingyi.load_round(tmp_path / "k.yaml")
+    assert [(p.line, p.field, p.code) for p in caught.value.problems] == [
+        (3, "ballots.invalid_codes[0]", "bad_value"),
+        (3, "ballots.invalid_codes[1]", "bad_value"),
+        (3, "ballots.marks.", "bad_value"),
+    ]

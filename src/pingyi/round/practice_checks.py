@@ -60,6 +60,7 @@ def check_practice(report: Reporter, values: dict[str, Any], base_dir: Path) -> 
             _check_measure(
                 report, ("categories", i, "last_place_among", "measure"), category.last_place_among, values
             )
+    _check_mark_texts(report, values)
     sheets = values.get("sheets")
     if sheets is not None and sheets.max_share and codes is not None:
         for code in sheets.max_share:
@@ -103,6 +104,31 @@ def _column_names(values: dict[str, Any]) -> set[str]:
 def _options(values: dict[str, Any]) -> list[Option]:
     """The options marks are counted as (a numeric scale's too: pingyi.round.numeric)."""
     return mark_options(values["scale"], (values.get("satisfaction") or Satisfaction()).satisfied_at_least)
+
+
+def _check_mark_texts(report: Reporter, values: dict[str, Any]) -> None:
+    """A cell text means one thing: an option code, a ``marks`` alias, a blank code or an
+    invalid code, never two (``invalid_codes: [A]`` would make every 满意 invalid)."""
+    ballots, scale = values.get("ballots"), values.get("scale")
+    if ballots is None or scale is None:
+        return
+    meaning = {o.code: "an option code" for o in scale.options}
+    for text in ballots.marks:
+        if not text.strip():
+            report.add(
+                ("ballots", "marks", text), "bad_value", "an empty cell is always blank; it cannot be a mark"
+            )
+            continue
+        meaning.setdefault(text.strip(), "a marks alias")
+    for key in ("blank_codes", "invalid_codes"):
+        for index, text in enumerate(getattr(ballots, key)):
+            if text.strip() in meaning:
+                report.add(
+                    ("ballots", key, index),
+                    "bad_value",
+                    f"'{text}' is {meaning[text.strip()]} already; a cell text means one thing",
+                )
+            meaning.setdefault(text.strip(), f"in {key}")
 
 
 def _check_sources(report: Reporter, values: dict[str, Any], base_dir: Path) -> None:
