@@ -139,3 +139,19 @@ def test_a_cell_text_cannot_mean_two_things(tmp_path):
         (3, "ballots.invalid_codes[1]", "bad_value"),
         (3, "ballots.marks.", "bad_value"),
     ]
+
+
+def test_rank_and_feedback_refuse_a_results_json_its_manifest_disowns(tmp_path):
+    """Defect: an edited results.json (a unit moved to rank 1) was printed by rank and sent
+    out by feedback as is, although verify failed on the folder."""
+    import json
+
+    t = pingyi.tally(EXAMPLES / "siwei" / "round.yaml", EXAMPLES / "siwei" / "ballots.csv")
+    pingyi.write_results(t, tmp_path / "r")
+    document = json.loads((tmp_path / "r" / "results.json").read_bytes())
+    document["units"][-1]["rank"] = 1
+    (tmp_path / "r" / "results.json").write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    for args in (["rank", "-c", "services"], ["feedback", "-o", str(tmp_path / "fb")]):
+        result = CliRunner().invoke(cli, [*args, "--results", str(tmp_path / "r")])
+        assert result.exit_code == 2 and "[results_changed]" in result.stderr
+    assert not (tmp_path / "fb").exists()

@@ -183,6 +183,7 @@ def test_an_edited_results_json_without_shares_and_with_odd_gradings_still_reads
         {**document["gradings"][0], "grades": ["满意", ["?"], "基本满意", "不满意"]},
     ]
     (edited / "results.json").write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    (edited / "manifest.json").unlink()  # with its manifest, an edited result is refused
     lines = _invoke("rank", "-c", "gov", "--results", str(edited)).output.splitlines()
     assert RENDA_GRADES in lines
     _invoke("feedback", "--results", str(edited), "-o", str(tmp_path / "fb"), "--unit", "zjj", "-q")

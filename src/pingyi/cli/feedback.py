@@ -39,10 +39,10 @@ def command(
     from pingyi.cli.output import echo
     from pingyi.errors import PingyiError, Problem
     from pingyi.report.feedback import feedback_books
-    from pingyi.results.read import read_results
+    from pingyi.results.read import read_checked_results
     from pingyi.results.write import write_file_atomically
 
-    document = read_results(results_dir)
+    document = read_checked_results(results_dir)
     known = {u["id"] for u in document["units"]}
     unknown = [u for u in unit_ids if u not in known]
     if unknown:

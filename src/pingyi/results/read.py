@@ -215,3 +215,38 @@ def _unescape(cell: str) -> str:
     from pingyi.report.escaping import csv_untext
 
     return csv_untext(cell)
+
+
+def read_checked_results(results_dir: str | Path) -> dict[str, Any]:
+    """results.json for people (``rank``, ``feedback``): refused when the directory's
+    manifest records another SHA-256 for it (an edited result must not reach a department
+    as its feedback); a directory without a manifest is read as it is."""
+    import hashlib
+
+    folder = Path(results_dir)
+    manifest = folder / "manifest.json"
+    if manifest.is_file():
+        try:
+            record = json.loads(manifest.read_bytes().decode("utf-8"))
+            recorded = next(o["sha256"] for o in record["outputs"] if o["path"] == "results.json")
+        except (OSError, ValueError, RecursionError, KeyError, TypeError, StopIteration):
+            recorded = None
+        path = folder / "results.json"
+        if (
+            recorded is not None
+            and path.is_file()
+            and hashlib.sha256(path.read_bytes()).hexdigest() != recorded
+        ):
+            raise PingyiError(
+                [
+                    Problem(
+                        str(path),
+                        None,
+                        "",
+                        "results_changed",
+                        "has changed since pingyi wrote it (its SHA-256 is not the manifest's); "
+                        "run 'pingyi verify' on the directory, or tally again",
+                    )
+                ]
+            )
+    return read_results(folder)
