@@ -155,3 +155,26 @@ def test_rank_and_feedback_refuse_a_results_json_its_manifest_disowns(tmp_path):
         result = CliRunner().invoke(cli, [*args, "--results", str(tmp_path / "r")])
         assert result.exit_code == 2 and "[results_changed]" in result.stderr
     assert not (tmp_path / "fb").exists()
+
+
+def test_init_into_a_missing_folder_is_one_line(tmp_path, monkeypatch):
+    """Defect: pingyi init -o sub/r.yaml raised FileNotFoundError."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["init", "--scheme", "qianren-2-1-0", "-o", "sub/r.yaml"])
+    assert result.exit_code == 2
+    assert result.stderr == "error: sub/r.yaml: the folder sub does not exist [output_refused]\n"
+
+
+def test_a_number_too_long_for_a_round_is_a_located_error(tmp_path):
+    """Defect: an option value of 10^4200 crashed the tally (Python's int-to-text limit)."""
+    text = (
+        "round: n\nextends: qianren-2-1-0\nscale:\n  options:\n"
+        f"    - {{code: A, label: 满意, value: 1{'0' * 4200}, satisfied: true}}\n"
+        "    - {code: C, label: 不满意, value: 0}\n"
+        "categories:\n  - {id: c, name: 类}\nstrata:\n  - {id: s, name: s}\n"
+        "units:\n  - {id: u, name: 甲, category: c}\n"
+    )
+    (tmp_path / "n.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(PingyiError) as caught:
+        pingyi.load_round(tmp_path / "n.yaml")
+    assert [(p.line, p.field, p.code) for p in caught.value.problems][0][:2] == (5, "scale.options[0].value")

@@ -51,6 +51,12 @@ def command(scheme: str, units_file: Path | None, output: str, force: bool) -> N
                 for p in existing
             ]
         )
+    from pingyi.results.write import write_file_atomically
+
     for path, text in files.items():
-        Path(path).write_text(text, encoding="utf-8")
+        if not Path(path).parent.is_dir():
+            raise PingyiError(
+                [Problem(path, None, "", "output_refused", f"the folder {Path(path).parent} does not exist")]
+            )
+        write_file_atomically(Path(path), text.encode("utf-8"))
         click.echo(f"wrote {path}", err=True)

@@ -14,6 +14,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator
 from pydantic_core import PydanticCustomError
 
+#: Longer numbers are no round's figures, and past Python's int-to-text limit they crash.
+MAX_DIGITS = 60
 _DECIMAL = re.compile(r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*(%?)\s*$")
 _RATIO = re.compile(r"^\s*[-+]?\d+\s*/\s*\d+\s*$")
 
@@ -26,6 +28,8 @@ def to_fraction(value: Any) -> Fraction:
     """
     if isinstance(value, bool):
         raise ValueError("expected a number, got a yes/no value")
+    if len(str(value)) > MAX_DIGITS:
+        raise ValueError(f"a number of more than {MAX_DIGITS} digits is not a round's number")
     if isinstance(value, int):
         return Fraction(value)
     if isinstance(value, float):
