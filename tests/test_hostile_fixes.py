@@ -178,3 +178,18 @@ def test_a_number_too_long_for_a_round_is_a_located_error(tmp_path):
     with pytest.raises(PingyiError) as caught:
         pingyi.load_round(tmp_path / "n.yaml")
     assert [(p.line, p.field, p.code) for p in caught.value.problems][0][:2] == (5, "scale.options[0].value")
+
+
+def test_a_decimal_in_the_round_file_is_read_exactly_not_as_a_float(tmp_path):
+    """Defect: below: 0.90000000000000000001 was read through a binary float as 9/10, so a
+    unit at exactly 90 % was not below the line. It is below it."""
+    from .test_tally import HEADER_2_1_0, ballots_file, category, round_file, sheets, tally
+
+    ids = ["x", "y"]
+    header = HEADER_2_1_0 + "awards:\n  rectification: {below: 0.90000000000000000001}\n  last_place: 0\n"
+    rows = ["AA"] * 9 + ["CA"]  # x: 9 满意 of 10 = exactly 9/10
+    doc = tally(
+        tmp_path, round_file(header, "  - {id: c, name: 类}\n", ids), ballots_file(ids, sheets(ids, rows))
+    )
+    assert category(doc, "c")["rectification"] == ["x"]
+    assert doc["rectification"]["below"] == "90000000000000000001/100000000000000000000"

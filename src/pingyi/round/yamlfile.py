@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -255,8 +256,9 @@ def _build(
 def _scalar(
     node: yaml.Node, path: Path_, display: str, problems: list[Problem], scalars: yaml.SafeLoader
 ) -> Any:
-    """A scalar's value: numbers only from decimal text; dates, ``=``, ``<<`` and any
-    other number stay the text written."""
+    """A scalar's value: numbers only from decimal text (a decimal with a point is an exact
+    :class:`~fractions.Fraction`, never a binary float); dates, ``=``, ``<<`` and any other
+    number stay the text written."""
     text: str = node.value
     kind = node.tag.removeprefix(_CORE)
     if (
@@ -265,6 +267,8 @@ def _scalar(
         or (kind == "float" and not _DECIMAL_FLOAT.match(text))
     ):
         value: Any = text
+    elif kind == "float":
+        value = Fraction(text)  # exactly as written: 0.90000000000000000001 is not 9/10
     else:
         try:
             value = scalars.construct_object(node, deep=True)
