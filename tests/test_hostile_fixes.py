@@ -193,3 +193,13 @@ def test_a_decimal_in_the_round_file_is_read_exactly_not_as_a_float(tmp_path):
     )
     assert category(doc, "c")["rectification"] == ["x"]
     assert doc["rectification"]["below"] == "90000000000000000001/100000000000000000000"
+
+
+def test_simulate_refuses_a_workbook_name_for_csv_text(tmp_path):
+    """Defect: simulate -o x.xlsx wrote CSV text into a file named .xlsx."""
+    result = CliRunner().invoke(
+        cli,
+        ["simulate", str(EXAMPLES / "siwei" / "round.yaml"), "--sheets", "5", "-o", str(tmp_path / "x.xlsx")],
+    )
+    assert result.exit_code == 2 and "simulate writes CSV text: name the file .csv" in result.stderr
+    assert not (tmp_path / "x.xlsx").exists()

@@ -67,7 +67,7 @@ def command(
         for note in book.notes:
             echo(f"warning: {folder / name}: control characters written as \\x..: {note}", err=True)
     if not quiet:
-        click.echo(f"wrote {len(books)} workbooks to {folder}/", err=True)
+        echo(f"wrote {len(books)} workbook{'s' if len(books) != 1 else ''} to {folder}/", err=True)
 
 
 def _make_folder(folder: Path) -> None:

@@ -60,7 +60,15 @@ def command(
     r = load_round(round_file)
     sides = [r.adjustments, r.opinions.file if r.opinions else None]
     refuse_overwrite(Path(output), force, [*r.files, *(r.base_dir / side for side in sides if side)])
+    if Path(output).suffix.lower() in (".xlsx", ".xlsm", ".xls", ".json", ".yaml", ".yml"):
+        from pingyi.errors import PingyiError, Problem
+
+        raise PingyiError(
+            [Problem(output, None, "", "output_refused", "simulate writes CSV text: name the file .csv")]
+        )
     rows = simulate(
         r, sheets, seed, output, Mix(duplicates=duplicates, conflicts=conflicts), encoding=encoding
     )
-    click.echo(f"wrote {output}: {rows} rows ({sheets} sheets + {rows - sheets} re-scans)", err=True)
+    from pingyi.cli.output import echo
+
+    echo(f"wrote {output}: {rows} rows ({sheets} sheets + {rows - sheets} re-scans)", err=True)
