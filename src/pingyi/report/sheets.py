@@ -100,6 +100,8 @@ def table(
 def display_width(value: Any) -> int:
     """Columns a value takes on screen: CJK characters count two."""
     text = "" if value is None else str(value)
+    if text.isascii():  # numbers, codes: every character one column
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
@@ -107,20 +109,21 @@ def fit_columns(ws: Worksheet, minimum: int = 6, maximum: int = 60, skip_rows: i
     """Widths that fit each column's widest text; text wider than ``maximum`` wraps.
     The first ``skip_rows`` rows (a title) overflow to the right instead."""
     widths: dict[int, int] = {}
+    wide: list[tuple[Any, int]] = []
     for row in ws.iter_rows(min_row=skip_rows + 1):
         for cell in row:
             if cell.value is not None:
-                widths[cell.column] = max(widths.get(cell.column, 0), display_width(cell.value))
+                width = display_width(cell.value)
+                widths[cell.column] = max(widths.get(cell.column, 0), width)
+                if width + 2 > maximum and isinstance(cell.value, str):
+                    wide.append((cell, width))
     for column, width in widths.items():
         ws.column_dimensions[get_column_letter(column)].width = min(max(width + 2, minimum), maximum)
-    for row in ws.iter_rows(min_row=skip_rows + 1):
-        for cell in row:
-            width = display_width(cell.value) if isinstance(cell.value, str) else 0
-            if width + 2 > maximum:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-                lines = -(-width // (maximum - 2))  # a wrapped cell's row grows to show it all
-                height = ws.row_dimensions[cell.row].height or LINE_HEIGHT
-                ws.row_dimensions[cell.row].height = max(height, LINE_HEIGHT * lines)
+    for cell, width in wide:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        lines = -(-width // (maximum - 2))  # a wrapped cell's row grows to show it all
+        height = ws.row_dimensions[cell.row].height or LINE_HEIGHT
+        ws.row_dimensions[cell.row].height = max(height, LINE_HEIGHT * lines)
 
 
 def for_print(ws: Worksheet, header_row: int | None = None, title: str | None = None) -> None:
