@@ -24,16 +24,9 @@ def ballot_summary(counts: BallotCounts) -> dict[str, Any]:
     valid = _valid_marks(counts)
     order = np.lexsort((np.arange(len(r.units)), valid))[:COVERAGE_ROWS]
     problems = ballot_problems(counts)
-    channels = by_channel(counts)
     return {
         "round": r.round,
-        "sheets": {
-            "read": counts.read,
-            "counted": counts.counted,
-            "rejected": counts.rejected,
-            "rejected_by_reason": counts.rejected_by_reason,
-            **({"by_channel": channels} if channels is not None else {}),
-        },
+        "sheets": sheet_totals(counts),
         "strata": [
             {
                 "id": s.id,
@@ -72,6 +65,19 @@ def ballot_summary(counts: BallotCounts) -> dict[str, Any]:
         ],
         "failures": [p.message for p in problems if p.severity == "failure"],
         "void": [p.message for p in problems if p.severity == "void"],
+    }
+
+
+def sheet_totals(counts: BallotCounts) -> dict[str, Any]:
+    """Sheets read = counted + rejected, by reason (and by channel with online exports):
+    the same figures in check's summary and results.json."""
+    channels = by_channel(counts)
+    return {
+        "read": counts.read,
+        "counted": counts.counted,
+        "rejected": counts.rejected,
+        "rejected_by_reason": counts.rejected_by_reason,
+        **({"by_channel": channels} if channels is not None else {}),
     }
 
 

@@ -14,7 +14,6 @@ from fractions import Fraction
 from typing import Any
 
 from pingyi import __version__
-from pingyi.ballots.channels import by_channel
 from pingyi.ballots.count import BallotCounts
 from pingyi.ballots.quotas import quota_status
 from pingyi.engine.opinions import Opinion, class_order
@@ -23,6 +22,7 @@ from pingyi.engine.score import Tallied
 from pingyi.engine.shares import exact_shares, shown_shares
 from pingyi.errors import Problem
 from pingyi.numbers import Shown, plain, show
+from pingyi.report.ballots import sheet_totals
 from pingyi.report.rules import describe_rules
 from pingyi.results.format import FORMAT_VERSION
 from pingyi.results.items import items_list, listed_options, scale_document, unit_items
@@ -72,12 +72,7 @@ def results_document(
             "satisfaction_percent": numbers.percent_places,
             "rounding": numbers.rounding,
         },
-        "sheets": {
-            "read": counts.read,
-            "counted": counts.counted,
-            "rejected": counts.rejected,
-            "rejected_by_reason": counts.rejected_by_reason,
-        },
+        "sheets": sheet_totals(counts),
         "strata": [
             {
                 "id": s.id,
@@ -115,9 +110,6 @@ def results_document(
         "units": [unit_document(r, numbers, counts.codes.names, u) for u in result.units],
         "categories": [category_document(r, numbers, c) for c in result.categories],
     }
-    channels = by_channel(counts)  # rounds with online exports: sheets per channel
-    if channels is not None:
-        document["sheets"]["by_channel"] = channels
     if result.confidence is not None:
         document["confidence"] = result.confidence
     if r.corrections is not None:  # SPEC "Audit": every correction, in file order

@@ -17,6 +17,7 @@ from pingyi.numbers import Shown
 from pingyi.report.escaping import csv_lines, csv_text
 from pingyi.report.grades import gradings, unit_grade
 from pingyi.report.shares import share_codes, share_text, unit_shares
+from pingyi.round.practice_checks import UNIT_EXTRA_COLUMNS
 
 REJECT_FIELDS = ("file", "line", "sheet", "reason", "detail")
 NUMBER_FIELDS = ("score", "score_exact", "satisfaction_rate", "satisfaction_rate_exact")
@@ -48,19 +49,7 @@ def scores_csv(document: dict[str, Any]) -> bytes:
     shares = share_codes(document)
     places = Shown.of_document(document).percent_places
     graded = [g["id"] for g in gradings(document)]
-    extra = [
-        k
-        for k in (
-            "ballot_score",
-            "deductions",
-            "previous_rank",
-            "rank_change",
-            "bonus",
-            "last_place_streak",
-            "escalated",
-        )
-        if k in first
-    ]
+    extra = [k for k in UNIT_EXTRA_COLUMNS if k in first]
     components = list(first.get("components", {}))
     items = [i["id"] for i in document.get("items", [])]
     shown = Shown.of_document(document)

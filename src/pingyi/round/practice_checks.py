@@ -67,6 +67,16 @@ def check_practice(report: Reporter, values: dict[str, Any], base_dir: Path) -> 
             _known(report, ("sheets", "max_share", code), code, codes[:-1], "an option code")
 
 
+#: Optional per-unit columns of scores.csv (results/tables.py), where a round has them.
+UNIT_EXTRA_COLUMNS = (
+    "ballot_score",
+    "deductions",
+    "previous_rank",
+    "rank_change",
+    "bonus",
+    "last_place_streak",
+    "escalated",
+)
 #: The columns of scores.csv and of ``rank --format csv`` besides the gradings'.
 SCORES_COLUMNS = (
     "category",
@@ -81,13 +91,7 @@ SCORES_COLUMNS = (
     "invalid",
     "valid",
     "flags",
-    "ballot_score",
-    "deductions",
-    "previous_rank",
-    "rank_change",
-    "bonus",
-    "last_place_streak",
-    "escalated",
+    *UNIT_EXTRA_COLUMNS,
     "id",
     "grade",
     "reasons",
