@@ -74,12 +74,7 @@ def items_sheet(
             weakest = pulled_down(document, u)
             rows.append(
                 [
-                    category["name"],
-                    u["rank"],
-                    u["name"],
-                    u["id"],
-                    figures.score(u["score_exact"]),
-                    figures.rate(u["satisfaction_rate_exact"]),
+                    *figures.listing(category, u),
                     *(figures.score(item_figures(u, i["id"]).get("score_exact")) for i in items),
                     *(figures.rate(item_figures(u, i["id"]).get("satisfaction_rate_exact")) for i in items),
                     names[weakest[0]] if weakest else None,

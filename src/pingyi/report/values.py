@@ -27,6 +27,12 @@ class Figures:
         text = self.shown.share(exact)
         return None if text is None else float(text)
 
+    def listing(self, category: dict[str, Any], u: dict[str, Any]) -> list[Any]:
+        """The first cells of a unit's row in a listing across categories: category,
+        rank, name, id, score and 满意率 (award lists, the items sheet)."""
+        score, rate = self.score(u["score_exact"]), self.rate(u["satisfaction_rate_exact"])
+        return [category["name"], u["rank"], u["name"], u["id"], score, rate]
+
     def rate_threshold(self) -> float | None:
         """The rectification line as a 0–1 rate, where units are ordered to rectify below one."""
         rule = self.document.get("rectification")

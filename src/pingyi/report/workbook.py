@@ -248,12 +248,7 @@ def _award_list(
             u = figures.units[unit_id]
             rows.append(
                 [
-                    category["name"],
-                    u["rank"],
-                    u["name"],
-                    u["id"],
-                    figures.score(u["score_exact"]),
-                    figures.rate(u["satisfaction_rate_exact"]),
+                    *figures.listing(category, u),
                     _award_reason(u, category, award, lang),
                 ]
             )
