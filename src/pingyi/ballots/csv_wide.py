@@ -68,6 +68,10 @@ class _Plan:
         # breaks inside any of its cells are seen (lines.py)
         read_all = self.header if self.quoted else cols.units.values()
         types = {c: pa.string() for c in read_all}
+        if self.codes.numeric is None:
+            # marks are read as bytes: DecodingReader has checked every byte's UTF-8, and
+            # pyarrow's string conversion would check it again (a fifth of the parse)
+            types |= {c: pa.binary() for c in cols.units.values()}
         types[cols.stratum] = _DICT
         if cols.form:
             types[cols.form] = _DICT

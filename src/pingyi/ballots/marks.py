@@ -19,8 +19,6 @@ from pingyi.ballots.numeric import NumericMarks
 from pingyi.round.models import Round
 from pingyi.round.numeric import SCALE
 
-COLUMN_GROUP = 32  # unit columns decoded together
-
 
 @dataclass(frozen=True)
 class MarkCodes:
@@ -65,56 +63,67 @@ class MarkCodes:
     def columns(self, columns: list[pa.Array | pa.ChunkedArray]) -> np.ndarray:
         """int8 codes (rows, columns) of columns of cell texts, straight from Arrow buffers.
 
-        Card readers write one ASCII byte a cell (or nothing), so such cells are looked up
-        by their byte in a 128-entry table, a group of columns at a time (which bounds the
-        temporaries). Longer cells (``AB``, `` A``, ``√``) are packed into 64-bit keys and
-        decoded once per distinct text.
+        Card readers write one ASCII byte a cell (or nothing), so a cell is looked up by
+        its first byte in a 128-entry table, a column at a time into a column-major
+        result (each column's codes land in one contiguous stretch: no strided writes,
+        no temporaries wider than a column). Longer cells (``AB``, `` A``, ``√``) are
+        packed into 64-bit keys and decoded once per distinct text. Columns may be
+        ``string`` or ``binary`` (the CSV reader has checked the UTF-8 already).
         """
-        arrays = [_plain_strings(c) for c in columns]
+        arrays = [_plain_bytes(c) for c in columns]
         n = len(arrays[0]) if arrays else 0
-        out = np.empty((n, len(arrays)), dtype=np.int8)
-        for first in range(0, len(arrays), COLUMN_GROUP):
-            group = arrays[first : first + COLUMN_GROUP]
-            out[:, first : first + len(group)] = self._group_codes(group, n).T
+        out = np.empty((n, len(arrays)), dtype=np.int8, order="F")
+        table = self.byte_table()
+        longer = _LongCells()
+        for j, array in enumerate(arrays):
+            self._column_codes(array, n, out[:, j], table, longer, j * n)
+        if longer.places:
+            flat = out.T.reshape(-1)  # a view: column j's cells at j*n ..
+            flat[np.concatenate(longer.places)] = self._long_codes(*longer.joined())
         return out
 
-    def _group_codes(self, arrays: list[pa.Array], n: int) -> np.ndarray:
-        datas, offsets, base = [], [], 0
-        for array in arrays:
-            buffer = array.buffers()[2]
-            data = np.frombuffer(buffer, dtype=np.uint8) if buffer is not None else np.zeros(0, np.uint8)
-            raw = np.frombuffer(array.buffers()[1], dtype=np.int32, count=n + 1, offset=array.offset * 4)
-            offsets.append(raw + np.int32(base))
-            datas.append(data)
-            base += len(data)
-        data = np.concatenate(datas + [np.zeros(1, np.uint8)])
-        bounds = np.stack(offsets)
-        starts, lengths = bounds[:, :-1], np.diff(bounds, axis=1)
-        codes: np.ndarray = self.byte_table()[data[starts] & 0x7F]
-        np.putmask(codes, lengths == 0, self.blank)
-        longer = np.flatnonzero(lengths > 1)
-        if len(longer):
-            flat_starts, flat_lengths = starts.ravel(), lengths.ravel()
-            codes.ravel()[longer] = self._long_codes(
-                data, flat_starts[longer].astype(np.int64), flat_lengths[longer]
-            )
-        return codes
+    def _column_codes(
+        self, array: pa.Array, n: int, out: np.ndarray, table: np.ndarray, longer: _LongCells, place: int
+    ) -> None:
+        """One column's codes into ``out``; its cells longer than a byte go to ``longer``."""
+        offsets = np.frombuffer(array.buffers()[1], dtype=np.int32, count=n + 1, offset=array.offset * 4)
+        buffer = array.buffers()[2]
+        if buffer is None or not n or offsets[n] == offsets[0]:
+            out[:] = self.blank  # every cell empty
+            return
+        data = np.frombuffer(buffer, dtype=np.uint8)
+        starts = offsets[:-1]
+        first_bytes = np.take(data, starts, mode="clip")  # an empty last cell's start is past the data
+        np.bitwise_and(first_bytes, 0x7F, out=first_bytes)
+        np.take(table, first_bytes, out=out)
+        lengths = np.diff(offsets)
+        np.putmask(out, lengths == 0, self.blank)
+        rows = np.flatnonzero(lengths > 1)
+        if len(rows):
+            longer.add(data, rows + place, starts[rows], lengths[rows])
 
     def _long_codes(self, data: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-        """Codes of cells longer than one byte: decoded once per distinct content."""
+        """Codes of cells longer than one byte: decoded once per distinct content (and
+        remembered across batches by their key, which holds cells of up to 7 bytes whole)."""
         keys = lengths.astype(np.uint64) << np.uint64(56)
         for position in range(min(int(lengths.max()), 7)):
             live = lengths > position
             byte = np.where(live, data[np.minimum(starts + position, len(data) - 1)], 0)
             keys |= byte.astype(np.uint64) << np.uint64(8 * position)
         distinct, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-        table = np.empty(len(distinct), dtype=np.int8)
+        known: dict[int, int] = self.__dict__.setdefault("_long_known", {})
 
         def text(row: int) -> str:
             return bytes(data[starts[row] : starts[row] + lengths[row]]).decode("utf-8", "replace")
 
-        for i, row in enumerate(first):
-            table[i] = self.code(text(int(row)))
+        table = np.empty(len(distinct), dtype=np.int8)
+        for i, (key, row) in enumerate(zip(distinct.tolist(), first.tolist(), strict=True)):
+            code = known.get(key)
+            if code is None:
+                code = self.code(text(row))
+                if lengths[row] <= 7:
+                    known[key] = code
+            table[i] = code
         codes: np.ndarray = table[inverse]
         for row in np.nonzero(lengths > 7)[0]:  # keys hold 7 bytes: longer cells one by one
             codes[row] = self.code(text(int(row)))
@@ -129,10 +138,32 @@ class MarkCodes:
         return table
 
 
-def _plain_strings(column: pa.Array | pa.ChunkedArray) -> pa.Array:
+class _LongCells:
+    """The cells longer than a byte of one batch's columns, gathered to be decoded at once."""
+
+    def __init__(self) -> None:
+        self.datas: list[np.ndarray] = []
+        self.places: list[np.ndarray] = []  # flat places in the (columns, rows) codes
+        self.starts: list[np.ndarray] = []  # into the joined data
+        self.lengths: list[np.ndarray] = []
+        self.size = 0
+
+    def add(self, data: np.ndarray, places: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> None:
+        self.datas.append(data)
+        self.places.append(places)
+        self.starts.append(starts.astype(np.int64) + self.size)
+        self.lengths.append(lengths)
+        self.size += len(data)
+
+    def joined(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return np.concatenate(self.datas), np.concatenate(self.starts), np.concatenate(self.lengths)
+
+
+def _plain_bytes(column: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """One ``string`` or ``binary`` array with 32-bit offsets (what the buffers are read as)."""
     if isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks()
-    if isinstance(column, pa.DictionaryArray) or column.type != pa.string():
+    if isinstance(column, pa.DictionaryArray) or column.type not in (pa.string(), pa.binary()):
         column = column.cast(pa.string())
     return column
 
