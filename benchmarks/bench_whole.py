@@ -44,7 +44,7 @@ from pingyi.ballots.ranges import byte_ranges
 path = {csv!r}
 header = open(path, "rb").readline()
 names = header.decode().strip().split(",")
-ranges = byte_ranges(BallotFile(__import__("pathlib").Path(path), path, 0), "utf-8", False)
+ranges = byte_ranges(BallotFile(__import__("pathlib").Path(path), path, 0), "utf-8")
 def read(span):
     start, end = span
     with open(path, "rb") as f:

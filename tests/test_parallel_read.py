@@ -41,7 +41,7 @@ def test_ranges_give_the_sequential_count_rejects_and_lines(write, monkeypatch):
     rows[50] = "S50,s1,,"  # all blank
     path = write("ballots.csv", "sheet,stratum,u,v\n" + "\n".join(rows) + "\n")
     sequential, parallel = _both(write("round.yaml", ROUND), path, monkeypatch)
-    assert len(ranges.byte_ranges(parallel.files[0], "utf-8", False)) >= 10
+    assert len(ranges.byte_ranges(parallel.files[0], "utf-8")) >= 10
     assert np.array_equal(sequential.counts, parallel.counts)
     assert parallel.rejects == sequential.rejects
     assert [(j.line, j.reason) for j in parallel.rejects] == [
@@ -64,11 +64,44 @@ def test_an_error_in_a_later_range_names_the_files_line(write, monkeypatch):
     assert caught.value.problems[0].as_tuple() == ("" + str(path), 42, "", "total_row")
 
 
-def test_quoted_files_are_never_cut(write):
-    path = write("ballots.csv", 'sheet,stratum,u,v\n"S1",s1,A,B\n' * 100)
+def test_a_quote_in_the_first_bytes_makes_one_quoted_range(write, monkeypatch):
+    path = write("ballots.csv", 'sheet,stratum,u,v\n"S1",s1,A,B\n' + "S2,s1,A,B\n" * 100)
     source = BallotFile(path, "ballots.csv", 0)
     assert ranges.has_quotes(source)
-    assert ranges.byte_ranges(source, "utf-8", True) == [(0, path.stat().st_size)]
+    assert ranges.has_quotes(source, end=20)
+    assert not ranges.has_quotes(source, end=18)
+    calls = []
+    monkeypatch.setattr(ranges, "RANGE_BYTES", 64)
+    monkeypatch.setattr(ranges, "parallel_batches", lambda *a: calls.append(a))
+    read_ballots(load_round(write("round.yaml", ROUND)), [path])
+    assert calls == []  # read in one stream
+
+
+def test_a_quoted_cell_late_in_a_cut_file_is_read_with_quotes_from_its_range(write, monkeypatch):
+    """Ranges are read without quote handling until one meets a quote; the file is read on
+    from that range's start with quotes, so a line break inside a quoted cell late in the
+    file neither splits a sheet nor shifts a line, and no sheet is counted twice."""
+    from pingyi.ballots import csv_wide
+
+    rows = [f"S{i},s{1 + i % 2},{'ABC'[i % 3]},{'CBA'[i % 3]}" for i in range(80)]
+    rows[50] = '"S50\nnote",s1,A,B'  # a sheet id cell with a line break: one sheet, two lines
+    rows[60] = "S60,s1,A"  # malformed, after it: line 63
+    rows[70] = "S3,s2,A,C"  # identical re-scan of S3
+    path = write("ballots.csv", "sheet,stratum,u,v\n" + "\n".join(rows) + "\n")
+    monkeypatch.setattr(csv_wide, "HEAD_SCAN", 40)
+    read_on = []
+    original = ranges._read_on
+    monkeypatch.setattr(
+        ranges, "_read_on", lambda reading, offset: read_on.append(offset) or original(reading, offset)
+    )
+    sequential, parallel = _both(write("round.yaml", ROUND), path, monkeypatch)
+    assert len(read_on) == 1 and 30 < read_on[0] < 51  # read on with quotes from a range before line 52
+    assert len(ranges.byte_ranges(parallel.files[0], "utf-8")) >= 10
+    assert np.array_equal(sequential.counts, parallel.counts)
+    assert parallel.rejects == sequential.rejects
+    assert [(j.line, j.reason) for j in parallel.rejects] == [(63, "malformed_row"), (73, "duplicate")]
+    assert parallel.read == sequential.read == 80
+    assert parallel.counted == 78
 
 
 marks = st.sampled_from(["A", "B", "C", "", "AB", " A"])
@@ -120,7 +153,7 @@ def test_undecodable_bytes_in_a_later_range_name_the_files_line(write, monkeypat
     path = write("ballots.csv", data)
     monkeypatch.setattr(ranges, "RANGE_BYTES", 64)
     r = load_round(write("round.yaml", ROUND + "ballots: {encoding: utf-8}\n"))
-    assert len(ranges.byte_ranges(BallotFile(path, "b", 0), "utf-8", False)) > 5
+    assert len(ranges.byte_ranges(BallotFile(path, "b", 0), "utf-8")) > 5
     with pytest.raises(PingyiError) as caught:
         read_ballots(r, [path])
     assert caught.value.problems[0].as_tuple() == (str(path), 42, "", "encoding")

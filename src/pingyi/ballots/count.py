@@ -38,7 +38,6 @@ from pingyi.round.items import round_cells
 from pingyi.round.models import Round
 
 Progress = Callable[[int, int], None]
-BINCOUNT_ROWS = 4096
 
 
 _Bins = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]  # counts, strata, forms, sums
@@ -299,26 +298,25 @@ class _Counter:
     def _bins(self, batch: Batch, rows: np.ndarray) -> _Bins:
         """The unit × stratum × code counts of ``rows``, and their sheets per stratum and form.
 
-        Keys are int16 (units × strata × codes < 32768 for any real round) and go to
-        bincount a slice of rows at a time, which bounds its intp temporaries.
+        One bincount per unit column (the marks are column-major): a row's key is its
+        stratum's first bin, or a spare bin past the end for a row not in ``rows`` or a
+        unit not on its form, so no row is copied out of the batch.
         """
         units, strata, k = self.shape
+        spare = strata * k
+        key_row = np.where(rows, batch.stratum.astype(np.intp) * k, spare)
+        rated = None if self.on_form.all() else self.on_form.T[:, np.maximum(batch.form, 0)]  # (units, rows)
+        counts = np.empty((units, spare), dtype=np.int64)
+        for unit in range(units):
+            keys = key_row + batch.marks[:, unit]
+            if rated is not None:
+                keys[~rated[unit]] = spare
+            counts[unit] = np.bincount(keys, minlength=spare + k)[:spare]
         stratum = batch.stratum[rows]
         form = np.maximum(batch.form[rows], 0)
-        marks = batch.marks[rows]
-        dtype = np.int16 if units * strata * k < np.iinfo(np.int16).max else np.int64
-        unit_offset = np.arange(units, dtype=dtype) * (strata * k)
-        counts = np.zeros(self.counts.size, dtype=np.int64)
-        all_rated = self.on_form.all()
-        for first in range(0, len(marks), BINCOUNT_ROWS):
-            part = slice(first, first + BINCOUNT_ROWS)
-            keys = marks[part].astype(dtype) + (stratum[part].astype(dtype) * k)[:, None]
-            keys += unit_offset[None, :]
-            flat = keys.ravel() if all_rated else keys[self.on_form[form[part]]]
-            counts += np.bincount(flat, minlength=self.counts.size)
         values = batch.values[rows] if batch.values is not None else None
         return (
-            counts,
+            counts.ravel(),
             np.bincount(stratum, minlength=strata),
             np.bincount(form, minlength=len(self.sheets_by_form)),
             stratum_sums(values, stratum, strata) if values is not None else None,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Generator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pyarrow as pa
@@ -21,7 +21,7 @@ from pingyi.ballots import ranges, sniff
 from pingyi.ballots.batch import Batch
 from pingyi.ballots.decode import BadBytes, DecodingReader
 from pingyi.ballots.files import BallotFile, FileNotes, Prepare
-from pingyi.ballots.header import Columns, columns, csv_header, parse_options
+from pingyi.ballots.header import HEADER_BLOCK, Columns, columns, csv_header, parse_options
 from pingyi.ballots.lines import RowLines, line_at, row_breaks, text_breaks
 from pingyi.ballots.marks import MarkCodes
 from pingyi.ballots.wide import wide_batch
@@ -29,6 +29,7 @@ from pingyi.round.models import Round
 
 BLOCK_SIZE = 4 << 20
 _DICT = pa.dictionary(pa.int32(), pa.string())
+HEAD_SCAN = HEADER_BLOCK  # a quote in a cut file's first bytes: the file is read whole, with quotes
 
 
 def csv_batches(
@@ -37,15 +38,20 @@ def csv_batches(
     """The sheets of a wide CSV file, in file order; returns what reading noticed."""
     start = sniff.sample(source)
     encoding = sniff.encoding(r, source, start)
-    quoted = ranges.has_quotes(source)
+    spans = ranges.byte_ranges(source, encoding.codec)
+    # a file read in one stream is scanned for quotes first; a file cut into ranges is, if
+    # its header's block holds none, read without quotes until a range meets one (ranges.py)
+    quoted = ranges.has_quotes(source, end=None if len(spans) == 1 else HEAD_SCAN)
+    if quoted:
+        spans = [(0, source.path.stat().st_size)]
     header = csv_header(source, encoding, r.ballots.delimiter, quoted)
     cols = columns(r, source, header)
     plan = _Plan(r, codes, source, cols, encoding, header, prepare, quoted)
-    spans = ranges.byte_ranges(source, encoding.codec, quoted)
     if len(spans) == 1:
         notes = yield from plan.read(*spans[0])
     else:
-        notes = yield from ranges.parallel_batches(plan.read, spans)
+        with_quotes = replace(plan, quoted=True)
+        notes = yield from ranges.parallel_batches(plan.read, spans, with_quotes.read)
     return FileNotes(encoding.codec, cols.unused, notes.malformed, notes.empty_lines, notes.bytes_read)
 
 
@@ -106,7 +112,7 @@ class _Plan:
         empty = reported = 0
         with open(self.source.path, "rb") as raw:
             raw.seek(start)
-            decoded = DecodingReader(raw, start, end - start, self.encoding.codec)
+            decoded = DecodingReader(raw, start, end - start, self.encoding.codec, quotes=self.quoted)
             stream = io.BufferedReader(decoded, buffer_size=BLOCK_SIZE)
             try:
                 reader = pacsv.open_csv(stream, **self.options(first, on_invalid_row))

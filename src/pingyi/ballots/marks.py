@@ -64,7 +64,7 @@ class MarkCodes:
         """int8 codes (rows, columns) of columns of cell texts, straight from Arrow buffers.
 
         Card readers write one ASCII byte a cell (or nothing), so a cell is looked up by
-        its first byte in a 128-entry table, a column at a time into a column-major
+        its first byte in a table (byte_table), a column at a time into a column-major
         result (each column's codes land in one contiguous stretch: no strided writes,
         no temporaries wider than a column). Longer cells (``AB``, `` A``, ``√``) are
         packed into 64-bit keys and decoded once per distinct text. Columns may be
@@ -94,8 +94,7 @@ class MarkCodes:
         data = np.frombuffer(buffer, dtype=np.uint8)
         starts = offsets[:-1]
         first_bytes = np.take(data, starts, mode="clip")  # an empty last cell's start is past the data
-        np.bitwise_and(first_bytes, 0x7F, out=first_bytes)
-        np.take(table, first_bytes, out=out)
+        np.take(table, first_bytes, out=out, mode="clip")
         lengths = np.diff(offsets)
         np.putmask(out, lengths == 0, self.blank)
         rows = np.flatnonzero(lengths > 1)
@@ -130,10 +129,13 @@ class MarkCodes:
         return codes
 
     def byte_table(self) -> np.ndarray:
-        """Codes of the one-byte cells (ASCII), indexed by the byte."""
+        """Codes of one-byte cells, indexed by the cell's byte. A cell of one byte is ASCII
+        in UTF-8; bytes from 128 up only start longer cells, which are decoded apart, so
+        their entries are never used."""
         table = self.__dict__.get("_byte_table")
         if table is None:
-            table = np.array([self.code(chr(b)) for b in range(128)], dtype=np.int8)
+            ascii_codes = [self.code(chr(b)) for b in range(128)]
+            table = np.array(ascii_codes + [self.invalid] * 128, dtype=np.int8)
             object.__setattr__(self, "_byte_table", table)
         return table
 
