@@ -20,11 +20,14 @@ with a chance of about 2^-64 otherwise.
 
 from __future__ import annotations
 
+import mmap
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 FIRST, DUPLICATE, CONFLICT = 0, 1, 2
+MAPPED_BYTES = 4 << 20  # index columns from this size get memory of their own (_empty)
 
 _Run = tuple[np.ndarray, np.ndarray, np.ndarray]  # sorted id hashes, content hashes, references
 
@@ -129,8 +132,33 @@ class SheetIndex:
         if len(run[0]) == 0:
             return
         while self.runs and len(self.runs[-1][0]) <= len(run[0]):
-            last = self.runs.pop()
-            merged = [np.concatenate([a, b]) for a, b in zip(last, run, strict=True)]
-            order = np.argsort(merged[0], kind="stable")  # two sorted runs: linear merge
-            run = (merged[0][order], merged[1][order], merged[2][order])
+            run = _merged([*self.runs.pop()], [*run])
         self.runs.append(run)
+
+
+def _merged(older: list[np.ndarray], newer: list[np.ndarray]) -> _Run:
+    """Two sorted runs (of distinct ids) as one: the newer run's places are found by
+    searchsorted, and each column is scattered into place in turn, the older column let
+    go as soon as it is placed. A merge so holds one column more than its runs, not a
+    sorted copy of all three; large columns live in their own memory maps, so they go
+    back to the system when dropped (malloc would keep them)."""
+    a, b = len(older[0]), len(newer[0])
+    places = np.searchsorted(older[0], newer[0]) + np.arange(b)
+    rest = np.ones(a + b, dtype=bool)
+    rest[places] = False
+    merged = []
+    while older:
+        old, new = older.pop(0), newer.pop(0)
+        out = _empty(a + b, old.dtype)
+        out[places] = new
+        out[rest] = old
+        del old, new
+        merged.append(out)
+    return merged[0], merged[1], merged[2]
+
+
+def _empty(n: int, dtype: np.dtype) -> np.ndarray:
+    size = n * dtype.itemsize
+    if size < MAPPED_BYTES:
+        return np.empty(n, dtype=dtype)
+    return np.frombuffer(mmap.mmap(-1, size), dtype=dtype)  # unmapped with the array
