@@ -90,9 +90,9 @@ def test_a_quoted_cell_late_in_a_cut_file_is_read_with_quotes_from_its_range(wri
     path = write("ballots.csv", "sheet,stratum,u,v\n" + "\n".join(rows) + "\n")
     monkeypatch.setattr(csv_wide, "HEAD_SCAN", 40)
     read_on = []
-    original = ranges._read_on
+    original = ranges.read_on
     monkeypatch.setattr(
-        ranges, "_read_on", lambda reading, offset: read_on.append(offset) or original(reading, offset)
+        ranges, "read_on", lambda reading, offset: read_on.append(offset) or original(reading, offset)
     )
     sequential, parallel = _both(write("round.yaml", ROUND), path, monkeypatch)
     assert len(read_on) == 1 and 30 < read_on[0] < 51  # read on with quotes from a range before line 52
@@ -157,3 +157,42 @@ def test_undecodable_bytes_in_a_later_range_name_the_files_line(write, monkeypat
     with pytest.raises(PingyiError) as caught:
         read_ballots(r, [path])
     assert caught.value.problems[0].as_tuple() == (str(path), 42, "", "encoding")
+
+
+def test_the_conflict_pass_reads_again_only_the_ranges_holding_first_copies(write, monkeypatch):
+    """A sheet id whose copies differ rejects its first copy too, found by a second read;
+    that read covers only the byte range holding the first copy, in a cut file, and skips
+    files that hold none, with the same rejects and counts as a whole sequential read."""
+    from pingyi.ballots import count
+
+    rows = [f"S{i},s{1 + i % 2},{'ABC'[i % 3]},{'CBA'[i % 3]}" for i in range(80)]
+    rows[70] = "S40,s1,C,C"  # conflicts with S40 (line 42), in a range of its own
+    path = write("ballots.csv", "sheet,stratum,u,v\n" + "\n".join(rows) + "\n")
+    other = write("more.csv", "sheet,stratum,u,v\nT1,s1,A,A\nT2,s2,B,B\n")
+    r = load_round(write("round.yaml", ROUND))
+    monkeypatch.setattr(ranges, "RANGE_BYTES", 1 << 40)
+    sequential = read_ballots(r, [path, other])
+    monkeypatch.setattr(ranges, "RANGE_BYTES", 64)
+    again = []
+    original = count.read_batches
+
+    def spy(r, codes, source, prepare=None, online=None, spans=None):
+        again.append((source.display, spans))
+        return original(r, codes, source, prepare, online, spans)
+
+    monkeypatch.setattr(
+        count, "read_batches", lambda *a, **k: spy(*a, **k) if "spans" in k else original(*a, **k)
+    )
+    parallel = read_ballots(r, [path, other])
+    assert [(j.line, j.reason) for j in parallel.rejects] == [
+        (42, "conflicting_duplicate"),
+        (72, "conflicting_duplicate"),
+    ]
+    assert parallel.rejects == sequential.rejects
+    assert np.array_equal(sequential.counts, parallel.counts)
+    assert parallel.counted == sequential.counted == 80
+    assert len(again) == 1 and again[0][0] == str(path)  # more.csv holds no first copy: not read again
+    ((start, end, quoted, offset),) = again[0][1]
+    text = path.read_bytes()
+    assert b"\nS40,s1,B,B\n" in b"\n" + text[start:end] and end - start < 100 and not quoted
+    assert offset == text[:start].count(b"\n")  # the lines before the range, the header's too

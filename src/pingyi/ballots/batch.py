@@ -58,6 +58,10 @@ class Batch:
     prepared: Any = None  # what the counting core worked out in the reader's thread
     bytes_read: int = 0  # bytes of the file read for this batch (for the progress bar)
     values: np.ndarray | None = None  # int64 (rows, cells): numeric marks × 10**4 (numeric.py)
+    # where a CSV batch was read: its byte range (start, end, read with quotes) and the lines
+    # before that range, so the conflict pass can read that range again, not the whole file
+    span: tuple[int, int, bool] | None = None
+    line_offset: int = 0
 
     def __len__(self) -> int:
         return len(self.lines)

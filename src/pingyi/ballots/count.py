@@ -14,7 +14,6 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -24,16 +23,17 @@ from pingyi.ballots import hashing
 from pingyi.ballots.batch import Batch, Reason
 from pingyi.ballots.bootstrap import Replicates
 from pingyi.ballots.corrections import Correction, Fixes
+from pingyi.ballots.csv_wide import Span
 from pingyi.ballots.dispositions import SheetLog
 from pingyi.ballots.duplicates import CONFLICT, DUPLICATE, FIRST, SheetIndex
 from pingyi.ballots.files import BallotFile, FileNotes
+from pingyi.ballots.given import ballot_files
 from pingyi.ballots.marks import MarkCodes, mark_codes
 from pingyi.ballots.numeric import stratum_sums
 from pingyi.ballots.online import OnlineSheets
 from pingyi.ballots.read import read_batches
-from pingyi.ballots.sniff import file_kind
 from pingyi.ballots.validity import on_form_matrix, reason_detail, row_reasons
-from pingyi.errors import PingyiError, Problem
+from pingyi.errors import PingyiError
 from pingyi.round.items import round_cells
 from pingyi.round.models import Round
 
@@ -124,47 +124,13 @@ def read_ballots(
     Raises :class:`PingyiError` for unusable input (a file that cannot be read, a missing
     column, a total row); a bad sheet is a reject, not an error.
     """
-    files = _ballot_files(paths, displays)
+    files = ballot_files(paths, displays)
     counter = _Counter(r, files, progress, replicates)
     counter.fixes = (
         Fixes(corrections, counter.codes, list(round_cells(r).ids), counter.on_form) if corrections else None
     )
     counter.log = log
     return counter.run()
-
-
-def _ballot_files(paths: Iterable[str | os.PathLike[str]], displays: list[str] | None) -> list[BallotFile]:
-    paths = list(paths)
-    names = displays if displays is not None else [str(p) for p in paths]
-    given = [(Path(p).resolve(), name) for p, name in zip(paths, names, strict=True)]
-    if not given:
-        raise PingyiError([Problem("", None, "", "no_ballots", "no ballot files given")])
-    seen: dict[Path, str] = {}
-    problems = []
-    for resolved, display in given:
-        if resolved in seen:
-            problems.append(
-                Problem(
-                    display,
-                    None,
-                    "",
-                    "file_twice",
-                    f"is the same file as {seen[resolved]}: give each file once",
-                )
-            )
-        seen[resolved] = display
-    if problems:
-        raise PingyiError(problems)
-    ordered = sorted(given, key=lambda item: str(item[0]))
-    files = [BallotFile(path, display, i) for i, (path, display) in enumerate(ordered)]
-    for source in files:  # every file that cannot be read, named at once
-        try:
-            file_kind(source)
-        except PingyiError as error:
-            problems.extend(error.problems)
-    if problems:
-        raise PingyiError(problems)
-    return files
 
 
 class _Counter:
@@ -183,6 +149,7 @@ class _Counter:
         self.sheets_by_form = np.zeros(self.on_form.shape[0], dtype=np.int64)
         self.read = 0
         self.index = SheetIndex()
+        self.origins: list[tuple[int, tuple[int, int, bool] | None, int]] = []  # per batch indexed
         self.rejects: dict[tuple[int, int], Reject] = {}  # (file, line) -> reject
         self.total_bytes = sum(f.path.stat().st_size for f in files)
         self.bytes_before = self.bytes_done = 0  # of the files read / including the current one
@@ -262,6 +229,8 @@ class _Counter:
         status = np.zeros(len(batch), dtype=np.int8)
         sheet = batch.sheet if has_id.all() else batch.sheet.filter(pa.array(has_id))
         status[has_id] = self.index.check(ids[has_id], prepared.contents[has_id], sheet)
+        if has_id.any():  # the index numbers the batches it checked: where each came from
+            self.origins.append((batch.file, batch.span, batch.line_offset))
         reasons[status == DUPLICATE] = Reason.duplicate
         reasons[status == CONFLICT] = Reason.conflicting_duplicate
         if self.index.conflicted:  # a first copy in this batch, of an id a later row conflicts with
@@ -356,8 +325,8 @@ class _Counter:
             if reject.reason == Reason.duplicate.name and reject.sheet in conflicted:
                 self._relabel(key, "copies of this sheet id differ")
         found: set[str] = set()
-        for source in self.files:
-            for batch in read_batches(self.r, self.codes, source, online=self.online):
+        for source, spans in self._first_copy_spans():
+            for batch in read_batches(self.r, self.codes, source, online=self.online, spans=spans):
                 if self.fixes is not None:  # the marks counted were the corrected ones
                     self.fixes.apply(batch)
                 wanted = pa.array(sorted(conflicted - found), pa.string())
@@ -385,6 +354,28 @@ class _Counter:
                     )
                 if found == conflicted:
                     return
+
+    def _first_copy_spans(self) -> list[tuple[BallotFile, list[Span] | None]]:
+        """The files to read again for the first copies of conflicted ids, each with the
+        byte ranges that hold them (None: the whole file). Only a CSV file read in byte
+        ranges can be read in part; a file with no first copy is not read at all."""
+        batches = self.index.batches_of_first_copies()
+        if batches is None:
+            return [(source, None) for source in self.files]
+        spans: dict[int, set[Span]] = {}
+        whole: set[int] = set()
+        for number in batches.tolist():
+            file, span, offset = self.origins[number]
+            if span is None:
+                whole.add(file)
+            else:
+                spans.setdefault(file, set()).add((*span, offset))
+        wanted = whole | set(spans)
+        return [
+            (source, None if source.index in whole else sorted(spans[source.index]))
+            for source in self.files
+            if source.index in wanted
+        ]
 
     def _relabel(self, key: tuple[int, int], detail: str) -> None:
         reject = self.rejects[key]

@@ -10,7 +10,7 @@ its line; it never shifts the lines of the rows after it.
 from __future__ import annotations
 
 import io
-from collections.abc import Generator
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -29,29 +29,43 @@ from pingyi.round.models import Round
 
 BLOCK_SIZE = 4 << 20
 _DICT = pa.dictionary(pa.int32(), pa.string())
+#: A byte range read again: start, end, read with quotes, lines of the file before it.
+Span = tuple[int, int, bool, int]
 HEAD_SCAN = HEADER_BLOCK  # a quote in a cut file's first bytes: the file is read whole, with quotes
 
 
 def csv_batches(
-    r: Round, codes: MarkCodes, source: BallotFile, prepare: Prepare | None
+    r: Round,
+    codes: MarkCodes,
+    source: BallotFile,
+    prepare: Prepare | None,
+    spans: Sequence[Span] | None = None,
 ) -> Generator[Batch, None, FileNotes]:
-    """The sheets of a wide CSV file, in file order; returns what reading noticed."""
+    """The sheets of a wide CSV file, in file order; returns what reading noticed.
+
+    ``spans`` reads only those byte ranges again (as batches recorded them: start, end,
+    with quotes, lines before): the conflict pass (count.py) needs only the batches that
+    hold a first copy, and the notes it gets back are not used.
+    """
     start = sniff.sample(source)
     encoding = sniff.encoding(r, source, start)
-    spans = ranges.byte_ranges(source, encoding.codec)
+    cuts = ranges.byte_ranges(source, encoding.codec)
     # a file read in one stream is scanned for quotes first; a file cut into ranges is, if
     # its header's block holds none, read without quotes until a range meets one (ranges.py)
-    quoted = ranges.has_quotes(source, end=None if len(spans) == 1 else HEAD_SCAN)
+    quoted = ranges.has_quotes(source, end=None if len(cuts) == 1 else HEAD_SCAN)
     if quoted:
-        spans = [(0, source.path.stat().st_size)]
+        cuts = [(0, source.path.stat().st_size)]
     header = csv_header(source, encoding, r.ballots.delimiter, quoted)
     cols = columns(r, source, header)
     plan = _Plan(r, codes, source, cols, encoding, header, prepare, quoted)
-    if len(spans) == 1:
-        notes = yield from plan.read(*spans[0])
+    if spans is not None:
+        for first, end, with_quotes, offset in spans:
+            yield from ranges.read_on(replace(plan, quoted=with_quotes).read(first, end), offset)
+        return FileNotes(encoding.codec, cols.unused)
+    if len(cuts) == 1:
+        notes = yield from plan.read(*cuts[0])
     else:
-        with_quotes = replace(plan, quoted=True)
-        notes = yield from ranges.parallel_batches(plan.read, spans, with_quotes.read)
+        notes = yield from ranges.parallel_batches(plan.read, cuts, replace(plan, quoted=True).read)
     return FileNotes(encoding.codec, cols.unused, notes.malformed, notes.empty_lines, notes.bytes_read)
 
 
@@ -122,6 +136,7 @@ class _Plan:
                     empty += blank
                     if batch is not None:
                         batch.bytes_read, reported = decoded.done - reported, decoded.done
+                        batch.span = (start, end, self.quoted)
                         if self.prepare is not None:
                             self.prepare(batch)
                         yield batch

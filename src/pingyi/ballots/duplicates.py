@@ -41,6 +41,8 @@ class SheetIndex:
         self.starts: list[int] = [0]  # the reference of each batch's first row
         self.collided: dict[str, int] = {}  # id -> content hash, for ids whose hash another id holds
         self.conflicted: set[str] = set()  # ids whose copies differ
+        self.first_copies: list[np.ndarray] = []  # references of the first copies of conflicted ids
+        self.unplaced = False  # a conflict found by id text (collided): its first copy's place unknown
 
     def __len__(self) -> int:
         return sum(len(ids) for ids, _, _ in self.runs) + len(self.collided)
@@ -84,11 +86,24 @@ class SheetIndex:
         status = np.where(contents == reference, DUPLICATE, CONFLICT).astype(np.int8)
         status[is_first] = FIRST
         self._confirm(sheet, contents, np.nonzero(~is_first)[0], where, base, status)
-        conflicting = sheet.filter(pa.array(status == CONFLICT))
-        self.conflicted.update(conflicting.to_pylist())
+        conflicts = status == CONFLICT
+        if conflicts.any():
+            self.conflicted.update(sheet.filter(pa.array(conflicts)).to_pylist())
+            self.first_copies.append(where[conflicts])
         new = starts & ~seen  # the new ids, already in sorted order
         self._add((sorted_ids[new], contents[order[new]], base + order[new]))
         return status
+
+    def batches_of_first_copies(self) -> np.ndarray | None:
+        """The batches (in the order checked) that hold a first copy of a conflicted id, or
+        None when some first copy's place is not known (an id whose hash another id holds)."""
+        if self.unplaced:
+            return None
+        if not self.first_copies:
+            return np.zeros(0, dtype=np.int64)
+        where = np.concatenate(self.first_copies)
+        batches: np.ndarray = np.unique(np.searchsorted(self.starts, where, side="right") - 1)
+        return batches
 
     def is_conflicted(self, sheet: pa.Array) -> np.ndarray:
         """Which of the ids ``sheet`` have copies that differ."""
@@ -126,6 +141,7 @@ class SheetIndex:
                 status[row] = FIRST
             else:
                 status[row] = DUPLICATE if known == content else CONFLICT
+                self.unplaced |= known != content
 
     def _add(self, run: _Run) -> None:
         """Keep a sorted run of new ids, merging runs no larger than it (an LSM tree)."""

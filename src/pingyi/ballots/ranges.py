@@ -125,10 +125,11 @@ def parallel_batches(
             done += notes.bytes_read
             for batch in batches:
                 batch.lines += offset
+                batch.line_offset = offset
                 yield batch
             offset += notes.lines
     if quote_at is not None:
-        notes = yield from _read_on(quoted(quote_at, ranges[-1][1]), offset)
+        notes = yield from read_on(quoted(quote_at, ranges[-1][1]), offset)
         malformed.extend((line + offset, text) for line, text in notes.malformed)
         empty += notes.empty_lines
         done += notes.bytes_read
@@ -136,7 +137,7 @@ def parallel_batches(
     return RangeNotes(tuple(malformed), empty, done, offset)
 
 
-def _read_on(reading: Generator[Batch, None, RangeNotes], offset: int) -> Generator[Batch, None, RangeNotes]:
+def read_on(reading: Generator[Batch, None, RangeNotes], offset: int) -> Generator[Batch, None, RangeNotes]:
     """The batches of one range read in this thread, with lines (and errors) in the file's
     numbering; returns the range's notes, in its own numbering."""
     try:
@@ -147,6 +148,7 @@ def _read_on(reading: Generator[Batch, None, RangeNotes], offset: int) -> Genera
                 notes: RangeNotes = stop.value
                 return notes
             batch.lines += offset
+            batch.line_offset = offset
             yield batch
     except PingyiError as error:
         raise shifted(error, offset) from None

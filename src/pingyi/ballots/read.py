@@ -17,10 +17,10 @@ Readers return what they noticed (:class:`FileNotes`) rather than changing the
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Generator, Sequence
 
 from pingyi.ballots.batch import Batch
-from pingyi.ballots.csv_wide import csv_batches
+from pingyi.ballots.csv_wide import Span, csv_batches
 from pingyi.ballots.files import BallotFile, FileNotes, Prepare
 from pingyi.ballots.long import long_batches
 from pingyi.ballots.marks import MarkCodes
@@ -36,6 +36,7 @@ def read_batches(
     source: BallotFile,
     prepare: Prepare | None = None,
     online: OnlineSheets | None = None,
+    spans: Sequence[Span] | None = None,
 ) -> Generator[Batch, None, FileNotes]:
     """All sheets of one file, as normalised batches, in file order; returns what reading
     noticed besides sheets.
@@ -43,7 +44,8 @@ def read_batches(
     ``prepare`` is applied to each CSV batch by the thread that read it, so work that
     needs only the batch runs in parallel with the other readers. ``online`` holds a
     round's online exports (online.py): an export is read from it, a paper file with
-    the round's ``ballots.paper`` layout.
+    the round's ``ballots.paper`` layout. ``spans`` reads only those byte ranges of a wide
+    CSV file again (csv_wide.py).
     """
     kind = file_kind(source)
     if online is not None:
@@ -54,4 +56,4 @@ def read_batches(
         return (yield from long_batches(r, codes, source, kind))
     if kind == "xlsx":
         return (yield from xlsx_batches(r, codes, source))
-    return (yield from csv_batches(r, codes, source, prepare))
+    return (yield from csv_batches(r, codes, source, prepare, spans))
