@@ -23,12 +23,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.writer.excel import ExcelWriter
 
 from pingyi.errors import PingyiError, Problem
 from pingyi.flags import row_fill
 from pingyi.report.escaping import xlsx_text
 from pingyi.report.i18n import word
+from pingyi.report.sheetxml import FastExcelWriter
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 LINE_HEIGHT = 15  # points, one line of 11-point text
@@ -228,5 +228,5 @@ def workbook_bytes(wb: Workbook) -> bytes:
     wb.properties.creator = "pingyi"
     buffer = io.BytesIO()
     archive = _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
-    ExcelWriter(wb, archive).save()
+    FastExcelWriter(wb, archive).save()
     return buffer.getvalue()

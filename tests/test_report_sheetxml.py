@@ -1,0 +1,100 @@
+"""pingyi's worksheet writer (report/sheetxml.py) writes the bytes openpyxl's own writer
+writes, for every kind of cell a workbook may hold: generated workbooks are saved both
+ways and compared byte for byte."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date, datetime
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.writer.excel import ExcelWriter
+
+from pingyi.report.sheets import FIXED_TIME, _FixedTimeZip, put, workbook_bytes
+
+TEXT = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cs",)) | st.sampled_from(" \t\n\r&<>\"'=+-@中"),
+    max_size=12,
+)
+SPECIAL = ("=1+1", "#N/A", "  padded  ")
+VALUES = st.one_of(
+    st.none(),
+    TEXT,
+    st.integers(min_value=-(10**20), max_value=10**20),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.sampled_from([date(2026, 1, 2), datetime(2026, 1, 2, 3, 4, 5), *SPECIAL]),
+)
+STYLES = st.sampled_from(["", "bold", "fill", "format", "wrap", "comment", "link", "raw"])
+CELLS = st.lists(st.tuples(st.integers(1, 6), st.integers(1, 30), VALUES, STYLES), max_size=40)
+
+
+def _workbook(cells: list[tuple[int, int, Any, str]], heights: list[int], sheets: int = 2) -> Workbook:
+    wb = Workbook()
+    second = wb.create_sheet("二")
+    for n, (row, column, value, style) in enumerate(cells):
+        ws = second if n % sheets else wb.active
+        if style == "raw" and (not isinstance(value, str) or value in SPECIAL):  # openpyxl's own typing
+            ws.cell(row=row, column=column).value = value
+        else:
+            put(ws, row, column, value, "0.00%" if style == "format" else None)
+        cell = ws.cell(row=row, column=column)
+        if style == "bold":
+            cell.font = Font(bold=True)
+        elif style == "fill":
+            cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        elif style == "wrap":
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        elif style == "comment":
+            cell.comment = Comment("note", "pingyi")
+        elif style == "link":
+            cell.hyperlink = "https://example.org/a?b=1&c=2"
+    for row in heights:
+        wb.active.row_dimensions[row].height = 30
+    second.row_dimensions[7].height = 45  # a row with no cells
+    return wb
+
+
+def _openpyxl_bytes(wb: Workbook) -> bytes:
+    wb.properties.created = wb.properties.modified = FIXED_TIME
+    wb.properties.creator = "pingyi"
+    buffer = io.BytesIO()
+    archive = _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+    ExcelWriter(wb, archive).save()
+    return buffer.getvalue()
+
+
+@given(CELLS, st.lists(st.integers(1, 8), max_size=3))
+def test_worksheets_are_the_bytes_openpyxl_writes(cells, heights):
+    assert workbook_bytes(_workbook(cells, heights)) == _openpyxl_bytes(_workbook(cells, heights))
+
+
+def test_text_numbers_and_styles_of_a_report_sheet():
+    """The common cells, spelled out: styled and plain text, integers, rounded rates,
+    an empty styled cell, escaped markup."""
+    cells = [
+        (1, 1, "名次", "bold"),
+        (1, 2, "a & <b>", "fill"),
+        (2, 1, 1, ""),
+        (2, 2, 0.9167, "format"),
+        (2, 3, None, "fill"),
+        (3, 1, "", ""),
+        (3, 2, 12345678901234567890, ""),
+        (4, 4, "  padded  ", ""),
+    ]
+    ours = workbook_bytes(_workbook(cells, [3], sheets=1))
+    assert ours == _openpyxl_bytes(_workbook(cells, [3], sheets=1))
+    sheet = zipfile.ZipFile(io.BytesIO(ours)).read("xl/worksheets/sheet1.xml").decode()
+    assert '<c r="A1" s="1" t="inlineStr"><is><t>名次</t></is></c>' in sheet
+    assert '<c r="B1" s="2" t="inlineStr"><is><t>a &amp; &lt;b&gt;</t></is></c>' in sheet
+    assert '<c r="B2" s="3" t="n"><v>0.9167</v></c>' in sheet
+    assert '<c r="C2" s="2" t="n" />' in sheet
+    assert '<row r="3" ht="30" customHeight="1"><c r="A3" t="inlineStr" />' in sheet
+    assert '<c r="B3" t="n"><v>1.234567890123457e+19</v></c>' in sheet
+    assert '<t xml:space="preserve">  padded  </t>' in sheet
