@@ -7,6 +7,7 @@ click at the top, so ``pingyi --help`` loads neither pandas nor pyarrow.
 
 from __future__ import annotations
 
+import gc
 import importlib.abc
 import sys
 from typing import Any
@@ -66,7 +67,21 @@ _register()
 
 def main() -> None:
     _keep_pandas_out()
-    cli(prog_name="pingyi")
+    _collect_less()
+    try:
+        cli(prog_name="pingyi")
+    finally:
+        gc.freeze()
+
+
+def _collect_less() -> None:
+    """The command line is one short process. Python's cycle collector, tuned for long
+    ones, ran 250 times during a city round's tally (0.03-0.05 s, mostly while modules were
+    imported, which makes no garbage), and swept every object again at exit (0.05 s).
+    The command collects young objects every 50,000 allocations instead of every 700, and
+    :func:`main` freezes what is left before the interpreter exits, so the exit frees
+    memory without that last sweep. The library keeps Python's defaults."""
+    gc.set_threshold(50_000, *gc.get_threshold()[1:])
 
 
 def _keep_pandas_out() -> None:
