@@ -185,6 +185,7 @@ class _Counter:
             raise PingyiError(wrong)
         if self.index.conflicted:
             self._remove_first_copies_of_conflicts()
+        self.index.texts.close()
         rejects = sorted(self.rejects.values(), key=lambda j: (j.file, j.line))
         if self.log is not None:
             self.log.finish(self.files, rejects, bool(self.index.conflicted))

@@ -6,16 +6,17 @@ sheets with one id and different contents are all rejected (``conflicting_duplic
 Ids and contents are 64-bit hashes (hashing.py) kept in sorted runs that merge like an
 LSM tree, so a batch is checked with a few ``searchsorted`` calls. A hash only *suggests*
 that a row repeats an earlier id: every suggested duplicate or conflict is confirmed by
-comparing the real id strings (kept as the batches' Arrow arrays, vectorised per batch),
-so two different ids whose hashes collide are never merged (issue 10 g). An id whose hash
-is taken by another id is looked up by its text in a small dictionary instead.
+comparing the real id strings (the batches' Arrow arrays, in memory or, past a bound,
+in a temporary file: idtexts.py), so two different ids whose hashes collide are never
+merged (issue 10 g). An id whose hash is taken by another id is looked up by its text in
+a small dictionary instead.
 
-The bound: a sheet costs 24 bytes (two hashes and a reference to its id) plus its id's
-text, about 36 bytes for a 10-character id, 36 MB for 10^6 sheets. Contents are compared
-by hash only: two copies of one id are taken for identical when their contents differ
-but their 64-bit hashes agree, which cannot happen when they differ in one column or in
-one word of eight marks (each is folded in by a bijection, hashing.combine) and happens
-with a chance of about 2^-64 otherwise.
+The bound: a sheet costs 24 bytes in memory (two hashes and a reference to its id),
+240 MB for 10^7 sheets, and its id's text (about 12 bytes) up to idtexts.SPILL_BYTES.
+Contents are compared by hash only: two copies of one id are taken for identical when
+their contents differ but their 64-bit hashes agree, which cannot happen when they differ
+in one column or in one word of eight marks (each is folded in by a bijection,
+hashing.combine) and happens with a chance of about 2^-64 otherwise.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ import mmap
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from pingyi.ballots.idtexts import IdTexts
 
 FIRST, DUPLICATE, CONFLICT = 0, 1, 2
 MAPPED_BYTES = 4 << 20  # index columns from this size get memory of their own (_empty)
@@ -37,7 +40,7 @@ class SheetIndex:
 
     def __init__(self) -> None:
         self.runs: list[_Run] = []
-        self.texts: list[pa.Array] = []  # the sheet ids of every batch checked, in order
+        self.texts = IdTexts()  # the sheet ids of every batch checked, in order
         self.starts: list[int] = [0]  # the reference of each batch's first row
         self.collided: dict[str, int] = {}  # id -> content hash, for ids whose hash another id holds
         self.conflicted: set[str] = set()  # ids whose copies differ
@@ -54,7 +57,7 @@ class SheetIndex:
         if n == 0:
             return np.zeros(0, dtype=np.int8)
         base = self.starts[-1]
-        self.texts.append(sheet)
+        self.texts.add(sheet)
         self.starts.append(base + n)
         # every lookup runs on the batch's ids in sorted order: searchsorted with sorted
         # needles walks each run once, near the cache, and is about 4x faster than with
@@ -91,7 +94,7 @@ class SheetIndex:
             self.conflicted.update(sheet.filter(pa.array(conflicts)).to_pylist())
             self.first_copies.append(where[conflicts])
         new = starts & ~seen  # the new ids, already in sorted order
-        self._add((sorted_ids[new], contents[order[new]], base + order[new]))
+        self._add((sorted_ids[new], contents[order[new]], _references(base + order[new], base + n)))
         return status
 
     def batches_of_first_copies(self) -> np.ndarray | None:
@@ -130,7 +133,7 @@ class SheetIndex:
         chunk = np.searchsorted(self.starts, where[rows], side="right") - 1
         for k in np.unique(chunk):
             mine = np.nonzero(chunk == k)[0]
-            earlier = self.texts[int(k)].take(pa.array(where[rows[mine]] - self.starts[int(k)]))
+            earlier = self.texts.take(int(k), where[rows[mine]] - self.starts[int(k)])
             same[mine] = pc.equal(earlier, sheet.take(pa.array(rows[mine]))).to_numpy(zero_copy_only=False)
         for row in rows[~same]:  # in row order, so an id's first copy comes before its repeats
             text = sheet[int(row)].as_py()
@@ -152,6 +155,11 @@ class SheetIndex:
         self.runs.append(run)
 
 
+def _references(where: np.ndarray, end: int) -> np.ndarray:
+    """References (all below ``end``) as uint32 while they fit: 4 bytes a sheet less."""
+    return where.astype(np.uint32) if end <= 2**32 else where
+
+
 def _merged(older: list[np.ndarray], newer: list[np.ndarray]) -> _Run:
     """Two sorted runs (of distinct ids) as one: the newer run's places are found by
     searchsorted, and each column is scattered into place in turn, the older column let
@@ -165,7 +173,7 @@ def _merged(older: list[np.ndarray], newer: list[np.ndarray]) -> _Run:
     merged = []
     while older:
         old, new = older.pop(0), newer.pop(0)
-        out = _empty(a + b, old.dtype)
+        out = _empty(a + b, np.result_type(old, new))
         out[places] = new
         out[rest] = old
         del old, new
