@@ -27,7 +27,7 @@ from pingyi.ballots.marks import MarkCodes
 from pingyi.ballots.wide import wide_batch
 from pingyi.round.models import Round
 
-BLOCK_SIZE = 4 << 20
+BLOCK_SIZE = 2 << 20
 _DICT = pa.dictionary(pa.int32(), pa.string())
 #: A byte range read again: start, end, read with quotes, lines of the file before it.
 Span = tuple[int, int, bool, int]

@@ -24,7 +24,7 @@ from pingyi.ballots.decode import QuoteFound
 from pingyi.ballots.files import BallotFile, drain
 from pingyi.errors import PingyiError
 
-RANGE_BYTES = 8 << 20  # a large UTF-8 file is cut into ranges of this size …
+RANGE_BYTES = 4 << 20  # a large UTF-8 file is cut into ranges of this size …
 READERS = 2  # … read by this many threads
 SCAN_BYTES = 1 << 20  # a file too small to cut is scanned for quotes in blocks of this size
 
