@@ -1,6 +1,7 @@
 """pingyi's worksheet writer (report/sheetxml.py) writes the bytes openpyxl's own writer
-writes, for every kind of cell a workbook may hold: generated workbooks are saved both
-ways and compared byte for byte."""
+writes, for every kind of cell a workbook may hold, and a table's body written with
+shared styles (report/sheets.py ``table``) is the workbook cell-by-cell :func:`put` makes:
+generated workbooks are saved both ways and compared byte for byte."""
 
 from __future__ import annotations
 
@@ -9,14 +10,14 @@ import zipfile
 from datetime import date, datetime
 from typing import Any
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.writer.excel import ExcelWriter
 
-from pingyi.report.sheets import FIXED_TIME, _FixedTimeZip, put, workbook_bytes
+from pingyi.report.sheets import FIXED_TIME, HEADER_FILL, _FixedTimeZip, put, replaced, table, workbook_bytes
 
 TEXT = st.text(
     st.characters(codec="utf-8", exclude_categories=("Cs",)) | st.sampled_from(" \t\n\r&<>\"'=+-@中"),
@@ -70,6 +71,7 @@ def _openpyxl_bytes(wb: Workbook) -> bytes:
     return buffer.getvalue()
 
 
+@settings(max_examples=40)
 @given(CELLS, st.lists(st.integers(1, 8), max_size=3))
 def test_worksheets_are_the_bytes_openpyxl_writes(cells, heights):
     assert workbook_bytes(_workbook(cells, heights)) == _openpyxl_bytes(_workbook(cells, heights))
@@ -98,3 +100,56 @@ def test_text_numbers_and_styles_of_a_report_sheet():
     assert '<row r="3" ht="30" customHeight="1"><c r="A3" t="inlineStr" />' in sheet
     assert '<c r="B3" t="n"><v>1.234567890123457e+19</v></c>' in sheet
     assert '<t xml:space="preserve">  padded  </t>' in sheet
+
+
+FILLS = st.sampled_from([None, HEADER_FILL, PatternFill("solid", fgColor="FFC7CE")])
+FORMATS = st.sampled_from([None, "0.00", "0.00%", "0"])
+BODY = st.one_of(
+    st.none(),
+    TEXT,
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=True),
+    st.booleans(),
+    st.just(date(2026, 1, 2)),
+)
+
+
+def _put_table(
+    ws: Any, top: int, headers: list[str], rows: list[list[Any]], formats: Any, fills: Any
+) -> None:
+    """What table() wrote before it shared styles: put() and the fill, cell by cell."""
+    for column, heading in enumerate(headers, start=1):
+        put(ws, top, column, heading)
+        cell = ws.cell(row=top, column=column)
+        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for i, values in enumerate(rows, start=top + 1):
+        fill = fills[i - top - 1] if fills else None
+        for column, value in enumerate(values, start=1):
+            put(ws, i, column, value, formats[column - 1] if formats else None)
+            if fill is not None:
+                ws.cell(row=i, column=column).fill = fill
+
+
+@settings(max_examples=40)
+@given(
+    st.integers(1, 4).flatmap(
+        lambda width: st.tuples(
+            st.just([f"h{n}" for n in range(width)]),
+            st.lists(st.lists(BODY, min_size=width, max_size=width), max_size=12),
+            st.lists(FORMATS, min_size=width, max_size=width) | st.none(),
+            st.lists(FILLS, min_size=12, max_size=12) | st.none(),
+        )
+    ),
+    st.integers(1, 3),
+)
+def test_a_table_is_the_workbook_put_writes(body, top):
+    headers, rows, formats, fills = body
+    books = []
+    for write in (table, _put_table):
+        wb = Workbook()
+        for row, column in ((top + 1, 1), (top + 2, 1), (top + 3, 2)):  # cells the table writes over
+            wb.active.cell(row=row, column=column).font = Font(italic=True)
+        write(wb.active, top, headers, rows, formats, fills)
+        books.append((workbook_bytes(wb), replaced(wb)))
+    assert books[0] == books[1]

@@ -20,7 +20,9 @@ from datetime import datetime
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -88,13 +90,51 @@ def table(
         cell = ws.cell(row=top, column=column)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    styles: dict[tuple[Any, ...], Any] = {}
     for i, values in enumerate(rows, start=top + 1):
         fill = fills[i - top - 1] if fills else None
         for column, value in enumerate(values, start=1):
-            put(ws, i, column, value, formats[column - 1] if formats else None)
-            if fill is not None:
-                ws.cell(row=i, column=column).fill = fill
+            _body_cell(ws, i, column, value, formats[column - 1] if formats else None, fill, styles)
     return top + len(rows) + 1
+
+
+def _body_cell(
+    ws: Worksheet,
+    row: int,
+    column: int,
+    value: Any,
+    number_format: str | None,
+    fill: PatternFill | None,
+    styles: dict[tuple[Any, ...], StyleArray | None],
+) -> None:
+    """:func:`put` and the row's fill, for one cell of a table's body.
+
+    A table's cells repeat a few styles (a number format, a flag's fill): the first cell
+    of each is written by :func:`put`, which registers its styles with the workbook in
+    the order the bytes of styles.xml depend on, and the later ones copy its style and
+    skip openpyxl's value checks (a city round's 分层面 sheet has 15,000 cells)."""
+    kind = type(value)
+    key: tuple[Any, ...] | None = None
+    if kind is str:
+        if xlsx_text(value) == value:  # else put() writes it escaped and remembers it
+            key = ("s", value.startswith(FORMULA_STARTS), id(fill))
+    elif kind is int or kind is float or value is None:
+        key = ("n", None if value is None else number_format, id(fill))
+    fresh = (row, column) not in ws._cells
+    if key is None or key not in styles or not fresh:
+        put(ws, row, column, value, number_format)
+        cell = ws.cell(row=row, column=column)
+        if fill is not None:
+            cell.fill = fill
+        if key is not None and fresh:
+            styles[key] = None if cell._style is None else StyleArray(cell._style)
+        return
+    cell = Cell(ws, row=row, column=column, style_array=styles[key])
+    if kind is str:
+        cell._value, cell.data_type = value[:32767], "s"  # openpyxl's limit, as its value check cuts
+    else:
+        cell._value = value
+    ws._add_cell(cell)
 
 
 def display_width(value: Any) -> int:
