@@ -15,9 +15,21 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
-from pingyi.report.sheets import FIXED_TIME, HEADER_FILL, _FixedTimeZip, put, replaced, table, workbook_bytes
+from pingyi.report.sheets import (
+    FIXED_TIME,
+    HEADER_FILL,
+    LINE_HEIGHT,
+    _FixedTimeZip,
+    display_width,
+    fit_columns,
+    put,
+    replaced,
+    table,
+    workbook_bytes,
+)
 
 TEXT = st.text(
     st.characters(codec="utf-8", exclude_categories=("Cs",)) | st.sampled_from(" \t\n\r&<>\"'=+-@中"),
@@ -142,14 +154,37 @@ def _put_table(
         )
     ),
     st.integers(1, 3),
+    st.integers(0, 4),
 )
-def test_a_table_is_the_workbook_put_writes(body, top):
+def test_a_table_is_the_workbook_put_writes(body, top, skip_rows):
+    """Written and fitted (columns 8 wide at most, so some text wraps) both ways."""
     headers, rows, formats, fills = body
     books = []
-    for write in (table, _put_table):
+    for write, fit in ((table, fit_columns), (_put_table, _iter_fit_columns)):
         wb = Workbook()
         for row, column in ((top + 1, 1), (top + 2, 1), (top + 3, 2)):  # cells the table writes over
             wb.active.cell(row=row, column=column).font = Font(italic=True)
         write(wb.active, top, headers, rows, formats, fills)
+        fit(wb.active, maximum=8, skip_rows=skip_rows)
         books.append((workbook_bytes(wb), replaced(wb)))
     assert books[0] == books[1]
+
+
+def _iter_fit_columns(ws: Any, minimum: int = 6, maximum: int = 60, skip_rows: int = 0) -> None:
+    """What fit_columns did through ``ws.iter_rows``."""
+    widths: dict[int, int] = {}
+    wide: list[tuple[Any, int]] = []
+    for row in ws.iter_rows(min_row=skip_rows + 1):
+        for cell in row:
+            if cell.value is not None:
+                width = display_width(cell.value)
+                widths[cell.column] = max(widths.get(cell.column, 0), width)
+                if width + 2 > maximum and isinstance(cell.value, str):
+                    wide.append((cell, width))
+    for column, width in widths.items():
+        ws.column_dimensions[get_column_letter(column)].width = min(max(width + 2, minimum), maximum)
+    for cell, width in wide:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        lines = -(-width // (maximum - 2))
+        height = ws.row_dimensions[cell.row].height or LINE_HEIGHT
+        ws.row_dimensions[cell.row].height = max(height, LINE_HEIGHT * lines)

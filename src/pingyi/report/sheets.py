@@ -147,15 +147,27 @@ def display_width(value: Any) -> int:
 
 def fit_columns(ws: Worksheet, minimum: int = 6, maximum: int = 60, skip_rows: int = 0) -> None:
     """Widths that fit each column's widest text; text wider than ``maximum`` wraps.
-    The first ``skip_rows`` rows (a title) overflow to the right instead."""
+    The first ``skip_rows`` rows (a title) overflow to the right instead.
+
+    The cells are visited as ``ws.iter_rows`` visits them, row by row across the used
+    columns, making the empty cells of the gaps as it does (a row of them is written as
+    an empty ``<row>``), but looked up in the worksheet's own dict: ``ws.cell`` checks
+    each of a city round's 17,000 cells."""
     widths: dict[int, int] = {}
     wide: list[tuple[Any, int]] = []
-    for row in ws.iter_rows(min_row=skip_rows + 1):
-        for cell in row:
-            if cell.value is not None:
-                width = display_width(cell.value)
-                widths[cell.column] = max(widths.get(cell.column, 0), width)
-                if width + 2 > maximum and isinstance(cell.value, str):
+    cells = ws._cells
+    last_column = ws.max_column
+    for row in range(skip_rows + 1, ws.max_row + 1):
+        for column in range(1, last_column + 1):
+            cell = cells.get((row, column))
+            if cell is None:
+                ws.cell(row=row, column=column)
+                continue
+            value = cell._value
+            if value is not None:
+                width = display_width(value)
+                widths[column] = max(widths.get(column, 0), width)
+                if width + 2 > maximum and isinstance(value, str):
                     wide.append((cell, width))
     for column, width in widths.items():
         ws.column_dimensions[get_column_letter(column)].width = min(max(width + 2, minimum), maximum)

@@ -47,21 +47,32 @@ class FastExcelWriter(ExcelWriter):  # type: ignore[misc]
 class _SheetWriter(WorksheetWriter):  # type: ignore[misc]
     """Writes the ``sheetData`` element as text into openpyxl's stream of the worksheet."""
 
+    def rows(self) -> list[tuple[int, list[Any]]]:
+        """openpyxl's rows (each row's cells by column, and the rows that only have a
+        height), sorting the coordinates alone."""
+        cells = self.ws._cells
+        rows: dict[int, list[Any]] = {}
+        for key in sorted(cells):
+            rows.setdefault(key[0], []).append(cells[key])
+        for row in self.ws.row_dimensions.keys() - rows.keys():
+            rows[row] = []
+        return sorted(rows.items())
+
     def write_rows(self) -> None:
         xf = self.xf.send(True)
         write = xf._file  # the stream's text writer, after everything written so far
-        letters: dict[int, str] = {}
+        memo = _Memo(self.ws.parent._cell_styles)
         with xf.element("sheetData"):
             for row_idx, row in self.rows():
-                self._write_row(xf, write, row, row_idx, letters)
+                self._write_row(xf, write, row, row_idx, memo)
         self.xf.send(None)
 
-    def _write_row(self, xf: Any, write: Any, row: list[Any], row_idx: int, letters: dict[int, str]) -> None:
+    def _write_row(self, xf: Any, write: Any, row: list[Any], row_idx: int, memo: _Memo) -> None:
         attrs = {"r": f"{row_idx}"}
         attrs.update(self.ws.row_dimensions.get(row_idx, {}))
         parts = ["<row", *(f' {k}="{_escape_attrib(v)}"' for k, v in attrs.items()), ">"]
         for cell in row:
-            text = _cell_xml(cell, row_idx, letters)
+            text = _cell_xml(cell, row_idx, memo)
             if text is not None:
                 parts.append(text)
                 continue
@@ -80,7 +91,32 @@ class _SheetWriter(WorksheetWriter):  # type: ignore[misc]
         write_cell(xf, self.ws, cell, cell.has_style)
 
 
-def _cell_xml(cell: Any, row_idx: int, letters: dict[int, str]) -> str | None:
+class _Memo:
+    """Column letters and style ids seen so far in a worksheet. A style's id is its place
+    in the workbook's list of cell styles, which the first cell of that style adds it to,
+    exactly as openpyxl's ``cell.style_id`` does; later cells of the style look it up by
+    the style's bytes instead of hashing it as a tuple twice."""
+
+    def __init__(self, styles: Any) -> None:
+        self.styles = styles
+        self.letters: dict[int, str] = {}
+        self.ids: dict[bytes, int] = {}
+
+    def letter(self, column: int) -> str:
+        letter = self.letters.get(column)
+        if letter is None:
+            letter = self.letters[column] = get_column_letter(column)
+        return letter
+
+    def style_id(self, style: Any) -> int:
+        key = style.tobytes()
+        found = self.ids.get(key)
+        if found is None:
+            found = self.ids[key] = self.styles.add(style)
+        return found
+
+
+def _cell_xml(cell: Any, row_idx: int, memo: _Memo) -> str | None:
     """One cell as openpyxl writes it ("" for a cell it skips); None for a cell only
     openpyxl's cell writer may write."""
     if cell._comment is not None or cell._hyperlink is not None:
@@ -103,15 +139,8 @@ def _cell_xml(cell: Any, row_idx: int, letters: dict[int, str]) -> str | None:
         t = "n"
     else:
         return None
-    column = cell.column
-    letter = letters.get(column)
-    if letter is None:
-        letter = letters[column] = get_column_letter(column)
-    start = (
-        f'<c r="{letter}{row_idx}" s="{cell.style_id}" t="{t}"'
-        if styled
-        else f'<c r="{letter}{row_idx}" t="{t}"'
-    )
+    where = f"{memo.letter(cell.column)}{row_idx}"
+    start = f'<c r="{where}" s="{memo.style_id(style)}" t="{t}"' if styled else f'<c r="{where}" t="{t}"'
     if value is None or value == "":
         return start + " />"
     if kind == "s":
