@@ -52,7 +52,7 @@ def csv_batches(
     cuts = ranges.byte_ranges(source, encoding.codec)
     # a file read in one stream is scanned for quotes first; a file cut into ranges is, if
     # its header's block holds none, read without quotes until a range meets one (ranges.py)
-    quoted = ranges.has_quotes(source, end=None if len(cuts) == 1 else HEAD_SCAN)
+    quoted = ranges.has_quotes(source, end=None if len(cuts) == 1 else max(HEAD_SCAN, _header_end(source)))
     if quoted:
         cuts = [(0, source.path.stat().st_size)]
     header = csv_header(source, encoding, r.ballots.delimiter, quoted)
@@ -67,6 +67,17 @@ def csv_batches(
     else:
         notes = yield from ranges.parallel_batches(plan.read, cuts, replace(plan, quoted=True).read)
     return FileNotes(encoding.codec, cols.unused, notes.malformed, notes.empty_lines, notes.bytes_read)
+
+
+def _header_end(source: BallotFile) -> int:
+    """The offset just past the first line (a header's quote decides how it is parsed,
+    however long it is)."""
+    with open(source.path, "rb") as f:
+        while block := f.read(1 << 20):
+            found = block.find(b"\n")
+            if found >= 0:
+                return f.tell() - len(block) + found + 1
+    return source.path.stat().st_size
 
 
 @dataclass(frozen=True)

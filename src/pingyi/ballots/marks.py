@@ -104,7 +104,9 @@ class MarkCodes:
     def _long_codes(self, data: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         """Codes of cells longer than one byte: decoded once per distinct content (and
         remembered across batches by their key, which holds cells of up to 7 bytes whole)."""
-        keys = lengths.astype(np.uint64) << np.uint64(56)
+        # the key's top byte is the length, or 8 for any longer cell (decoded one by one
+        # below): a length past 255 must not wrap onto a short cell's key
+        keys = np.minimum(lengths, 8).astype(np.uint64) << np.uint64(56)
         for position in range(min(int(lengths.max()), 7)):
             live = lengths > position
             byte = np.where(live, data[np.minimum(starts + position, len(data) - 1)], 0)
