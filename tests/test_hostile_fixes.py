@@ -203,3 +203,22 @@ def test_simulate_refuses_a_workbook_name_for_csv_text(tmp_path):
     )
     assert result.exit_code == 2 and "simulate writes CSV text: name the file .csv" in result.stderr
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_a_stray_quote_that_swallows_more_than_a_block_is_a_located_error(tmp_path, monkeypatch):
+    """A quote opened by mistake that runs past a whole read block was pyarrow's
+    'straddling object straddles two block boundaries', with no line; it is the runaway
+    quote error, naming the line where the unreadable rows start."""
+    from pingyi.ballots import csv_wide
+
+    monkeypatch.setattr(csv_wide, "BLOCK_SIZE", 4096)
+    shutil.copy(EXAMPLES / "yixing" / "round.yaml", tmp_path / "round.yaml")
+    lines = (EXAMPLES / "yixing" / "ballots.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[300] = lines[300].replace(",A,", ',"A,', 1)
+    (tmp_path / "ballots.csv").write_text("".join(lines), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(tmp_path / "round.yaml"), str(tmp_path / "ballots.csv")])
+    assert result.exit_code == 2
+    line = int(result.stderr.split("ballots.csv:")[1].split(":")[0])
+    assert 280 <= line <= 301  # the first row of the block that cannot be cut
+    assert "a quoted cell opened on this line or soon after runs over" in result.stderr
+    assert "[runaway_quote]" in result.stderr and "straddling" not in result.stderr

@@ -69,6 +69,10 @@ def csv_batches(
     return FileNotes(encoding.codec, cols.unused, notes.malformed, notes.empty_lines, notes.bytes_read)
 
 
+def _size(size: int) -> str:
+    return f"{size >> 20} MB" if size >= 1 << 20 else f"{size >> 10} KB"
+
+
 def _header_end(source: BallotFile) -> int:
     """The offset just past the first line (a header's quote decides how it is parsed,
     however long it is)."""
@@ -155,6 +159,13 @@ class _Plan:
                 line = line_at(self.source.path, start, bad.offset)
                 raise self.encoding.bad_bytes(self.source, line) from None
             except pa.ArrowInvalid as exc:
+                if "straddling object" in str(exc):  # one row longer than a block: a stray quote
+                    raise self.source.problem(
+                        "runaway_quote",
+                        f"a quoted cell opened on this line or soon after runs over {_size(BLOCK_SIZE)} "
+                        "(a stray '\"'?): the sheets inside it cannot be read; fix the quote, or remove it",
+                        where.next_row + where.below,
+                    ) from None
                 raise sniff.read_error(self.source, exc) from None
         malformed = tuple(where.finish())
         _refuse_runaway_quotes(self.source, malformed, len(self.header), self.r.ballots.delimiter)
