@@ -10,6 +10,8 @@ an error, since it would be read as one more voter.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -110,12 +112,11 @@ def _refuse_total_rows(
 ) -> None:
     """A total row (合计) summed by a spreadsheet would be read as one more voter."""
     words = pa.array(list(TOTAL_WORDS))
-    hits = pc.or_(
-        pc.is_in(pc.utf8_lower(sheet), value_set=words),
-        pc.is_in(pc.utf8_lower(pc.utf8_trim_whitespace(stratum.cast(pa.string()))), value_set=words),
-    )
-    if pc.any(hits).as_py():
-        row = int(np.nonzero(hits.to_numpy(zero_copy_only=False))[0][0])
+    by_sheet = pc.is_in(pc.utf8_lower(sheet), value_set=words).to_numpy(zero_copy_only=False)
+    total_strata = _per_text(stratum, lambda texts: pc.is_in(pc.utf8_lower(texts), value_set=words))
+    hits = by_sheet | total_strata
+    if hits.any():
+        row = int(np.nonzero(hits)[0][0])
         raise source.problem(
             "total_row",
             "looks like a total row (合计/total), not a sheet: remove it from the file",
@@ -128,8 +129,15 @@ def _non_empty_rows(
 ) -> np.ndarray:
     """Rows with anything in them: an empty line is not a sheet."""
     has_id = pc.not_equal(pc.utf8_length(sheet), 0).to_numpy(zero_copy_only=False)
-    stratum_text = pc.utf8_trim_whitespace(stratum.cast(pa.string()))
-    has_stratum = pc.not_equal(pc.utf8_length(stratum_text), 0).to_numpy(zero_copy_only=False)
+    has_stratum = _per_text(stratum, lambda texts: pc.not_equal(pc.utf8_length(texts), 0))
     has_mark = (marks != codes.blank).any(axis=1) if marks.size else np.zeros(len(sheet), bool)
     rows: np.ndarray = has_id | has_stratum | has_mark
+    return rows
+
+
+def _per_text(column: pa.DictionaryArray, test: Callable[[pa.Array], pa.Array]) -> np.ndarray:
+    """``test`` of each row's text (whitespace trimmed), worked out once per distinct text."""
+    texts = pc.utf8_trim_whitespace(column.dictionary.cast(pa.string()))
+    verdicts = test(texts).to_numpy(zero_copy_only=False).astype(bool)
+    rows: np.ndarray = verdicts[column.indices.to_numpy(zero_copy_only=False)]
     return rows
