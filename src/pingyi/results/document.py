@@ -9,7 +9,6 @@ same ballots give the same bytes (those details are in rejects.csv and manifest.
 
 from __future__ import annotations
 
-import json
 from fractions import Fraction
 from typing import Any
 
@@ -26,6 +25,7 @@ from pingyi.report.ballots import sheet_totals
 from pingyi.report.rules import describe_rules
 from pingyi.results.format import FORMAT_VERSION
 from pingyi.results.items import items_list, listed_options, scale_document, unit_items
+from pingyi.results.jsontext import dumps_indented
 from pingyi.round.models import Round
 
 
@@ -252,4 +252,4 @@ def category_confidence(c: CategoryResult) -> dict[str, list[list[Any]]]:
 
 def dumps(document: dict[str, Any]) -> bytes:
     """Stable bytes: UTF-8, Chinese as is, two-space indent, one final newline."""
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return (dumps_indented(document) + "\n").encode("utf-8")
