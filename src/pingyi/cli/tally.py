@@ -82,15 +82,16 @@ def command(
     from pingyi.cli import ballot_args
     from pingyi.cli.problems import report_notices
     from pingyi.cli.progress import progress_bar
-    from pingyi.cli.standings import show_category
-    from pingyi.results.auditlog import AuditLog
     from pingyi.results.build import build
 
     files = ballot_args.expand(ballots)
     log_path = Path(audit_log) if audit_log else None
+    log = None
     if log_path is not None:
+        from pingyi.results.auditlog import AuditLog
+
         _refuse_log(log_path, force, [Path(round_file), *(p for p, _ in files)], output)
-    log = AuditLog(log_path) if log_path is not None else None
+        log = AuditLog(log_path)
     with log or nullcontext():
         with progress_bar("reading ballots", quiet) as progress:
             t = build(round_file, files, progress, lang, operator=operator, confidence=confidence, log=log)
@@ -106,6 +107,8 @@ def command(
     elif fmt == "csv":
         sys.stdout.buffer.write(machine_bytes(t.files["scores.csv"]))
     else:
+        from pingyi.cli.standings import show_category
+
         echo(f"{document['title']} ({document['round']})")
         for category in document["categories"]:
             show_category(document, category, "table", lang)
