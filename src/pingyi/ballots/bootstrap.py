@@ -79,6 +79,9 @@ class Replicates:
         self.groups = int(min(1024, max(64, GROUP_CELLS // max(1, strata * units * codes))))
         self._counts = np.zeros(strata * self.groups * units * codes, dtype=np.int64)
         self._sums: np.ndarray | None = None
+        self._buffer = np.empty(self._counts.size, dtype=np.int64)  # keys not yet counted (_hold)
+        self._held = 0
+        self._sign = 1  # of the keys held
 
     def add(
         self,
@@ -97,18 +100,38 @@ class Replicates:
             _splitmix(sheet_ids.astype(np.uint64) ^ np.uint64(self.seed)) % np.uint64(self.groups)
         ).astype(np.int64)
         row_base = (stratum.astype(np.int64) * self.groups + group) * self.units  # (rows,)
-        rated = self.on_form[np.maximum(form, 0)] & (marks < self.codes)
-        row, unit = np.nonzero(rated)
-        cell = row_base[row] + unit
-        keys = cell * self.codes + marks[row, unit]
-        self._counts += sign * np.bincount(keys, minlength=self._counts.size)
+        cells = row_base[:, None] + np.arange(self.units)  # (rows, units)
+        keys = cells * self.codes + marks
+        if not self.on_form.all():
+            keys = keys[self.on_form[np.maximum(form, 0)]]
+        self._hold(keys.ravel(), sign)
         if values is not None:
+            rated_cells = self.on_form[np.maximum(form, 0)] & (marks < self.codes)
             if self._sums is None:
                 self._sums = np.zeros(self.strata * self.groups * self.units, dtype=np.int64)
             summed = np.bincount(
-                cell, weights=values[row, unit].astype(np.float64), minlength=self._sums.size
+                cells[rated_cells], weights=values[rated_cells].astype(np.float64), minlength=self._sums.size
             )
             self._sums += sign * np.rint(summed).astype(np.int64)
+
+    def _hold(self, keys: np.ndarray, sign: int) -> None:
+        """Keep keys to count later: one bincount over the whole group table (millions of
+        cells) for many batches, not one a batch. Keys of one sign wait in one buffer the
+        table's size."""
+        if self._held and (sign != self._sign or len(keys) > len(self._buffer) - self._held):
+            self._flush()
+        if len(keys) > len(self._buffer):
+            self._counts += sign * np.bincount(keys, minlength=self._counts.size)
+            return
+        self._buffer[self._held : self._held + len(keys)] = keys
+        self._held += len(keys)
+        self._sign = sign
+
+    def _flush(self) -> None:
+        if self._held:
+            counted = np.bincount(self._buffer[: self._held], minlength=self._counts.size)
+            self._counts += self._sign * counted
+        self._held = 0
 
     def _weights(self, s: int) -> np.ndarray:
         """(replicates, groups) Poisson(1) weights of stratum ``s``'s groups."""
@@ -118,6 +141,7 @@ class Replicates:
     @property
     def counts(self) -> np.ndarray:
         """int64 (replicates, units, strata, codes)."""
+        self._flush()
         grouped = self._counts.reshape(self.strata, self.groups, self.units * self.codes).astype(np.float64)
         out = np.zeros((self.replicates, self.units, self.strata, self.codes), dtype=np.int64)
         for s in range(self.strata):
