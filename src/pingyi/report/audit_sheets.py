@@ -10,9 +10,8 @@ from typing import Any
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pingyi.engine.confidence import AWARDS
 from pingyi.flags import flag
-from pingyi.report.confidence_words import SHARE_FORMAT, award_line, interval, method_line
+from pingyi.report.confidence_words import AWARDS, SHARE_FORMAT, award_line, interval, method_line
 from pingyi.report.i18n import word
 from pingyi.report.sheets import bold, fit_columns, for_print, put, sheet_title, table
 

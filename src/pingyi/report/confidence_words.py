@@ -11,9 +11,12 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from pingyi.engine.confidence import AWARDS
-from pingyi.flags import flag
+from pingyi.flags import AWARD_FLAGS, flag
 from pingyi.numbers import plain
+
+#: The awards results.json's confidence figures are given for, from the flags table (so
+#: the workbook does not load the bootstrap's engine to name them).
+AWARDS = tuple(award.id for award in AWARD_FLAGS)
 
 #: Number format of a share of replicates in a workbook cell.
 SHARE_FORMAT = "0%"

@@ -15,7 +15,6 @@ from pathlib import Path
 from pingyi import __version__
 from pingyi.ballots.count import Progress, read_ballots
 from pingyi.ballots.dispositions import SheetLog
-from pingyi.engine.confidence import apply_confidence
 from pingyi.engine.tally import tally
 from pingyi.errors import PingyiError, Problem
 from pingyi.report.ballots import ballot_problems
@@ -60,6 +59,8 @@ def build(
     )
     result = tally(counts, side.adjustments, side.previous, side.opinions, side.sourced)
     if bootstrap is not None and counts.replicates is not None:
+        from pingyi.engine.confidence import apply_confidence  # the bootstrap's, loaded when one runs
+
         apply_confidence(
             r,
             result,
