@@ -124,6 +124,7 @@ class _Plan:
             include_columns=list(types),
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
+            check_utf8=False,  # DecodingReader has checked every byte
         )
         return {"read_options": read, "parse_options": parse, "convert_options": convert}
 
