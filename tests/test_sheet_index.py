@@ -40,10 +40,17 @@ rows = st.lists(st.tuples(st.integers(0, 60).map(lambda i: f"S{i}"), st.integers
 
 
 @settings(max_examples=60, deadline=None)
-@given(rows=rows, batch=st.integers(1, 17), young=st.integers(1, 40), spread=st.sampled_from([3, 50, 2**20]))
-def test_statuses_are_the_models(rows, batch, young, spread):
+@given(
+    rows=rows,
+    batch=st.integers(1, 17),
+    young=st.integers(1, 40),
+    largest=st.sampled_from([2, 30, 10**6]),
+    spread=st.sampled_from([3, 50, 2**20]),
+)
+def test_statuses_are_the_models(rows, batch, young, largest, spread):
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.setattr(duplicates, "YOUNG_RUN", young)
+        monkeypatch.setattr(duplicates, "MAX_RUN", largest)
         monkeypatch.setattr(duplicates._HashBits, "__init__", _narrow_bits)
         index = SheetIndex()
         got: list[int] = []

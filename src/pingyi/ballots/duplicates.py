@@ -32,6 +32,7 @@ from pingyi.ballots.idtexts import IdTexts
 FIRST, DUPLICATE, CONFLICT = 0, 1, 2
 MAPPED_BYTES = 4 << 20  # index columns from this size get memory of their own (_empty)
 YOUNG_RUN = 1 << 17  # new ids gather in runs up to this size before they join the tree
+MAX_RUN = 1 << 21  # runs grow no larger: a merge never copies more than this (40 MB)
 
 _Run = tuple[np.ndarray, np.ndarray, np.ndarray]  # sorted id hashes, content hashes, references
 
@@ -155,9 +156,10 @@ class SheetIndex:
     def _add(self, run: _Run) -> None:
         """Keep a sorted run of new ids. Young runs (smaller than YOUNG_RUN) gather at the
         end of the list until they add up to YOUNG_RUN; then they are sorted into one run,
-        which merges with the runs no larger than it (an LSM tree). Starting the tree at
-        YOUNG_RUN, not at a batch, saves a third of the merging at 10^7 sheets; the young
-        runs cost little to search, since _HashBits sends them few ids."""
+        which merges with the runs no larger than it (an LSM tree) up to MAX_RUN ids.
+        Starting the tree at YOUNG_RUN, not at a batch, and stopping it at MAX_RUN, saves
+        half the merging at 10^7 sheets and bounds what a merge holds; the extra runs cost
+        little to search, since _HashBits sends them few ids."""
         if len(run[0]) == 0:
             return
         self.runs.append(run)
@@ -168,7 +170,11 @@ class SheetIndex:
             return
         merged = _sorted_runs(self.runs[young:])
         del self.runs[young:]
-        while self.runs and len(self.runs[-1][0]) <= len(merged[0]):
+        while (
+            self.runs
+            and len(self.runs[-1][0]) <= len(merged[0])
+            and len(self.runs[-1][0]) + len(merged[0]) <= MAX_RUN
+        ):
             merged = _merged([*self.runs.pop()], [*merged])
         self.runs.append(merged)
 
@@ -176,7 +182,7 @@ class SheetIndex:
 class _HashBits:
     """One bit per slot of the id hashes' top bits, set for every id in the runs: a batch
     looks up in the runs only the ids whose bit is set (a re-scan, or about one new id in
-    eight by chance at most), not all of them, so the lookups stay cheap however many runs
+    sixteen by chance at most), not all of them, so the lookups stay cheap however many runs
     there are. The slots grow fourfold (refilled from the runs) to keep that chance low; at
     10^7 sheets they take 32 MB."""
 
@@ -192,7 +198,7 @@ class _HashBits:
 
     def add(self, ids: np.ndarray, runs: list[_Run]) -> None:
         self.held += len(ids)
-        if self.held * 8 > 1 << self.width:
+        if self.held * 16 > 1 << self.width:
             self.width += 2
             self.bits = np.zeros(1 << (self.width - 3), dtype=np.uint8)
             for run in runs:  # the runs hold ``ids`` already
