@@ -98,6 +98,9 @@ def table(
     return top + len(rows) + 1
 
 
+_NEW_CELL = Cell.__new__
+
+
 def _body_cell(
     ws: Worksheet,
     row: int,
@@ -129,12 +132,17 @@ def _body_cell(
         if key is not None and fresh:
             styles[key] = None if cell._style is None else StyleArray(cell._style)
         return
-    cell = Cell(ws, row=row, column=column, style_array=styles[key])
+    style = styles[key]
+    cell = _NEW_CELL(Cell)  # what Cell(ws, row, column, style_array=style) sets, without two __init__s
+    cell.parent, cell._style = ws, None if style is None else StyleArray(style)
+    cell.row, cell.column, cell._hyperlink, cell._comment = row, column, None, None
     if kind is str:
         cell._value, cell.data_type = value[:32767], "s"  # openpyxl's limit, as its value check cuts
     else:
-        cell._value = value
-    ws._add_cell(cell)
+        cell._value, cell.data_type = value, "n"
+    ws._cells[(row, column)] = cell  # and ws._add_cell's row count:
+    if row > ws._current_row:
+        ws._current_row = row
 
 
 def display_width(value: Any) -> int:
