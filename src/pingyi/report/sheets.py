@@ -150,6 +150,13 @@ def display_width(value: Any) -> int:
     text = "" if value is None else str(value)
     if text.isascii():  # numbers, codes: every character one column
         return len(text)
+    return _cjk_width(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _cjk_width(text: str) -> int:
+    """A Chinese text's width, remembered: a workbook repeats its unit and stratum names
+    (the 分层面 sheet names each unit 11 times and each stratum 103 times)."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
