@@ -94,7 +94,16 @@ def command(
         log = AuditLog(log_path)
     with log or nullcontext():
         with progress_bar("reading ballots", quiet) as progress:
-            t = build(round_file, files, progress, lang, operator=operator, confidence=confidence, log=log)
+            t = build(
+                round_file,
+                files,
+                progress,
+                lang,
+                operator=operator,
+                confidence=confidence,
+                log=log,
+                hash_ballots=True,
+            )
         report_notices(t.problems)
         if log_path is not None:
             _refuse_log(log_path, force, [i.path for i in t.inputs], output)

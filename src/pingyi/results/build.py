@@ -21,6 +21,7 @@ from pingyi.report.ballots import ballot_problems
 from pingyi.report.workbook import report_book
 from pingyi.results import document as doc
 from pingyi.results.bundle import Tally
+from pingyi.results.digests import hash_soon
 from pingyi.results.manifest import round_inputs
 from pingyi.results.tables import rejects_csv, scores_csv, strata_csv
 from pingyi.round.load import load_round
@@ -38,6 +39,7 @@ def build(
     operator: str | None = None,
     confidence: int | None = None,
     log: SheetLog | None = None,
+    hash_ballots: bool = False,
 ) -> Tally:
     """Load, count, tally and render. ``ballots`` are (path, name shown in rejects.csv);
     ``lang`` is the language of report.xlsx; ``version`` the pingyi version stamped in
@@ -45,7 +47,9 @@ def build(
     ``report``, report.xlsx is not built (tests of the figures alone). ``operator`` is who
     runs the count (or the round's ``operator:``), recorded in the manifest. ``confidence``
     is the number of bootstrap replicates (overriding the round's ``confidence:``). ``log``
-    is told every sheet's disposition as it is counted (``--audit-log``)."""
+    is told every sheet's disposition as it is counted (``--audit-log``). ``hash_ballots``
+    starts hashing the ballot files for the manifest once they are counted (digests.py):
+    the command line, which always writes one, asks for it."""
     if isinstance(round_file, Round):
         r, round_display = round_file, str(round_file.files[0])
     else:
@@ -57,6 +61,8 @@ def build(
     counts = read_ballots(
         r, [p for p, _ in ballots], progress, [d for _, d in ballots], replicates, side.corrections, log
     )
+    if hash_ballots:  # the manifest's digests, on the other core while the outputs are built
+        hash_soon(p for p, _ in ballots)
     result = tally(counts, side.adjustments, side.previous, side.opinions, side.sourced)
     if bootstrap is not None and counts.replicates is not None:
         from pingyi.engine.confidence import apply_confidence  # the bootstrap's, loaded when one runs

@@ -17,6 +17,7 @@ from typing import Any
 
 from pingyi import __version__
 from pingyi.errors import PingyiError, Problem
+from pingyi.results.digests import file_sha256
 from pingyi.results.format import MANIFEST_FORMAT, TOOL
 from pingyi.round.models import Round
 from pingyi.round.schemes import builtin_display, schemes_dir
@@ -33,14 +34,6 @@ class Input:
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def round_inputs(r: Round, round_file: str, ballots: list[tuple[Path, str]]) -> list[Input]:

@@ -20,7 +20,8 @@ from typing import Any
 from pingyi import __version__
 from pingyi.errors import PingyiError
 from pingyi.results import build
-from pingyi.results.manifest import changed_outputs, file_sha256, read_manifest, resolve_stored, sha256
+from pingyi.results.digests import file_sha256
+from pingyi.results.manifest import changed_outputs, read_manifest, resolve_stored, sha256
 
 MANIFEST = "manifest.json"
 
