@@ -14,14 +14,19 @@ from pingyi.errors import PingyiError
 from .conftest import EXAMPLES
 
 
+def _check_yixing_with_a_stray_quote(tmp_path, row: int):
+    """``pingyi check`` of the Yixing ballots with a '"' opened on file line ``row + 1``."""
+    shutil.copy(EXAMPLES / "yixing" / "round.yaml", tmp_path / "round.yaml")
+    lines = (EXAMPLES / "yixing" / "ballots.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[row] = lines[row].replace(",A,", ',"A,', 1)
+    (tmp_path / "ballots.csv").write_text("".join(lines), encoding="utf-8")
+    return CliRunner().invoke(cli, ["check", str(tmp_path / "round.yaml"), str(tmp_path / "ballots.csv")])
+
+
 def test_a_stray_quote_that_would_swallow_sheets_is_an_error(tmp_path):
     """Defect: one stray '"' on line 101 of the Yixing ballots turned the 1,106 sheets after
     it into one malformed row, and the round was tallied from 100 sheets with exit 0."""
-    shutil.copy(EXAMPLES / "yixing" / "round.yaml", tmp_path / "round.yaml")
-    lines = (EXAMPLES / "yixing" / "ballots.csv").read_text(encoding="utf-8").splitlines(keepends=True)
-    lines[100] = lines[100].replace(",A,", ',"A,', 1)
-    (tmp_path / "ballots.csv").write_text("".join(lines), encoding="utf-8")
-    result = CliRunner().invoke(cli, ["check", str(tmp_path / "round.yaml"), str(tmp_path / "ballots.csv")])
+    result = _check_yixing_with_a_stray_quote(tmp_path, 100)
     assert result.exit_code == 2
     assert f"{tmp_path / 'ballots.csv'}:101: a quoted cell opened on this line runs over" in result.stderr
     assert "[runaway_quote]" in result.stderr
@@ -212,11 +217,7 @@ def test_a_stray_quote_that_swallows_more_than_a_block_is_a_located_error(tmp_pa
     from pingyi.ballots import csv_wide
 
     monkeypatch.setattr(csv_wide, "BLOCK_SIZE", 4096)
-    shutil.copy(EXAMPLES / "yixing" / "round.yaml", tmp_path / "round.yaml")
-    lines = (EXAMPLES / "yixing" / "ballots.csv").read_text(encoding="utf-8").splitlines(keepends=True)
-    lines[300] = lines[300].replace(",A,", ',"A,', 1)
-    (tmp_path / "ballots.csv").write_text("".join(lines), encoding="utf-8")
-    result = CliRunner().invoke(cli, ["check", str(tmp_path / "round.yaml"), str(tmp_path / "ballots.csv")])
+    result = _check_yixing_with_a_stray_quote(tmp_path, 300)
     assert result.exit_code == 2
     line = int(result.stderr.split("ballots.csv:")[1].split(":")[0])
     assert 280 <= line <= 301  # the first row of the block that cannot be cut
