@@ -86,3 +86,13 @@ def test_the_filter_never_misses_an_id_it_holds():
     assert bits.width == 22  # grown from 2**20 slots as 200,000 ids came in
     fresh = rng.integers(0, 2**63, 10000, dtype=np.int64).astype(np.uint64) * np.uint64(2) + np.uint64(1)
     assert bits.may_hold(fresh).mean() < 0.1  # few new ids are sent to the runs
+
+
+def test_the_filter_grows_as_far_as_one_batch_needs():
+    """A long-layout file comes as one batch: the filter must grow for all its ids at once."""
+    bits = duplicates._HashBits()
+    ids = np.sort(np.random.default_rng(3).integers(0, 2**63, 300_000, dtype=np.int64).astype(np.uint64))
+    run = (ids, ids, ids)
+    bits.add(ids, [run])
+    assert bits.width == 24  # 300,000 ids: 2**22 slots are too few for one bit in sixteen
+    assert bits.may_hold(ids).all()

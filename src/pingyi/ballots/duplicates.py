@@ -33,6 +33,7 @@ FIRST, DUPLICATE, CONFLICT = 0, 1, 2
 MAPPED_BYTES = 4 << 20  # index columns from this size get memory of their own (_empty)
 YOUNG_RUN = 1 << 17  # new ids gather in runs up to this size before they join the tree
 MAX_RUN = 1 << 21  # runs grow no larger: a merge never copies more than this (40 MB)
+MAX_WIDTH = 30  # the bit filter stops growing at 2**30 slots (128 MB, past 6 * 10^7 sheets)
 
 _Run = tuple[np.ndarray, np.ndarray, np.ndarray]  # sorted id hashes, content hashes, references
 
@@ -198,8 +199,9 @@ class _HashBits:
 
     def add(self, ids: np.ndarray, runs: list[_Run]) -> None:
         self.held += len(ids)
-        if self.held * 16 > 1 << self.width:
-            self.width += 2
+        if self.held * 16 > 1 << self.width and self.width < MAX_WIDTH:
+            while self.held * 16 > 1 << self.width and self.width < MAX_WIDTH:  # one batch may hold many
+                self.width += 2
             self.bits = np.zeros(1 << (self.width - 3), dtype=np.uint8)
             for run in runs:  # the runs hold ``ids`` already
                 self._set(run[0])

@@ -76,7 +76,7 @@ class IdTexts:
             self.file.write(text)
             self.file.flush()
         except OSError as exc:
-            folder = tempfile.gettempdir()
+            folder = _temp_folder()
             raise PingyiError(
                 [
                     Problem(
@@ -92,3 +92,11 @@ class IdTexts:
         self.places[k] = (self.size, self.size + 4 * (n + 1))
         self.size += 4 * (n + 1) + len(text)
         self.held[k] = None
+
+
+def _temp_folder() -> str:
+    """The temporary folder to name in an error, even when none is usable."""
+    try:
+        return tempfile.gettempdir()
+    except OSError:
+        return os.environ.get("TMPDIR") or "the temporary folder (TMPDIR, /tmp, /var/tmp, .)"

@@ -5,8 +5,8 @@ megabytes: hashing them after the outputs are built costs a tenth of a second pe
 on one core, while building report.xlsx keeps only the other core busy (it holds the
 GIL; hashlib lets go of it). So the command line starts hashing the ballot files as soon
 as they are counted (:func:`hash_soon`), and the manifest takes the digest when it needs
-it (:func:`file_sha256`). A digest is used only for a file whose path, size and
-modification time are still those it was started with; otherwise the file is hashed again.
+it (:func:`file_sha256`). A digest is used only for a file whose path, size, times and
+inode are still those it was started with; otherwise the file is hashed again.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-_Key = tuple[str, int, int]
+_Key = tuple[str, int, int, int, int]
 _started: dict[_Key, Future[str]] = {}
 
 
@@ -56,4 +56,5 @@ def _key(path: Path) -> _Key | None:
         status = os.stat(path)
     except OSError:
         return None
-    return (str(Path(path).resolve()), status.st_size, status.st_mtime_ns)
+    # ctime and inode too: a copy that keeps size and mtime (cp -p, rsync -t) changes them
+    return (str(Path(path).resolve()), status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)

@@ -24,6 +24,9 @@ from pingyi.results.digests import file_sha256
 from pingyi.results.manifest import changed_outputs, read_manifest, resolve_stored, sha256
 
 MANIFEST = "manifest.json"
+#: Failures of this machine, not of the inputs: verify stops on them (exit 2) rather than
+#: report the results as differing.
+MACHINE_PROBLEMS = frozenset({"temp_space"})
 
 
 @dataclass
@@ -68,6 +71,8 @@ def verify(results_dir: str | Path) -> Verification:
             confidence=_replicates(options),
         )
     except PingyiError as error:
+        if any(p.code in MACHINE_PROBLEMS for p in error.problems):
+            raise  # this machine cannot run the tally: no verdict on the results either way
         report.differences.extend(f"the tally fails now: {p}" for p in error.problems)
         return report
     _compare(directory, record, fresh.files, report)
