@@ -82,6 +82,7 @@ def command(
     from pingyi.cli import ballot_args
     from pingyi.cli.problems import report_notices
     from pingyi.cli.progress import progress_bar
+    from pingyi.results import digests
     from pingyi.results.build import build
 
     files = ballot_args.expand(ballots)
@@ -92,7 +93,7 @@ def command(
 
         _refuse_log(log_path, force, [Path(round_file), *(p for p, _ in files)], output)
         log = AuditLog(log_path)
-    with log or nullcontext():
+    with log or nullcontext(), digests.started():
         with progress_bar("reading ballots", quiet) as progress:
             t = build(
                 round_file,

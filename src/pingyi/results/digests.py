@@ -13,12 +13,23 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 _Key = tuple[str, int, int, int, int]
 _started: dict[_Key, Future[str]] = {}
+
+
+@contextmanager
+def started() -> Iterator[None]:
+    """A run that may start digests: whatever it leaves untaken (a tally that failed before
+    its manifest) is dropped at the end, not kept for a later run in the same process."""
+    try:
+        yield
+    finally:
+        _started.clear()
 
 
 def hash_soon(paths: Iterable[Path]) -> None:
