@@ -7,8 +7,8 @@ province-wide round (10^6 sheets × 1,000 replicates) near that of the count its
 sheets of each stratum are dealt into ``groups`` random groups by a hash of their id, and
 the groups are what is weighted: the random-group method of survey statistics (Wolter,
 *Introduction to Variance Estimation*, ch. 2). Each group's counts are kept while
-counting (one ``bincount`` per batch); the replicates are formed at the end as one
-matrix product per stratum (replicates × groups × unit·code). With fewer sheets in a
+counting (one ``bincount`` per 4 million held keys, not per batch); the replicates are
+formed at the end as one matrix product per stratum (replicates × groups × unit·code). With fewer sheets in a
 stratum than groups, nearly every group holds one sheet and this is the sheet-level
 Poisson bootstrap; with many, each group is a random sample of the stratum, and the
 replicates' spread estimates the same sampling variance.

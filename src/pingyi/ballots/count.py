@@ -1,7 +1,7 @@
 """The counting core: every sheet read is counted or rejected, and counts are integers.
 
 Counts are kept per unit × stratum × mark code (the options, blank, invalid) as int64 and
-summed with one ``numpy.bincount`` per batch: no Python loop per mark. A round with items
+summed with one ``numpy.bincount`` per unit column of a batch: no Python loop per mark. A round with items
 counts each unit × item as a unit of its own (a *cell*, pingyi.round.items); a numeric
 round also sums its numbers per cell × stratum, as integers × 10**4 (numeric.py). Scores are formed
 from these integers later, exactly. Files are read in sorted path order, so which copy of
