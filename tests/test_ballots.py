@@ -231,6 +231,16 @@ def test_total_row_names_its_line(round_, write):
     assert info.value.problems[0].line == 7
 
 
+@pytest.mark.parametrize("word", ["TOTAL", " Sum ", "小计", "Total"])
+def test_a_total_row_is_found_in_any_case_and_among_long_ids(round_, write, word):
+    """Only ids as short as a total word are lowered and matched: a long id beside it, or
+    an id that merely contains the word, is a sheet."""
+    rows = SHEETS + "a-very-long-sheet-id-total,企业,A,A,A\ntotals,企业,B,B,B\n" + f"{word},企业,5,4,3\n"
+    with pytest.raises(PingyiError) as info:
+        read_ballots(round_, [write("b.csv", rows)])
+    assert info.value.problems[0].as_tuple()[1:] == (9, "", "total_row")
+
+
 def test_wrong_delimiter_says_so(round_, write):
     with pytest.raises(PingyiError) as info:
         read_ballots(round_, [write("b.csv", SHEETS.replace(",", ";"))])

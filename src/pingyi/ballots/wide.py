@@ -112,7 +112,13 @@ def _refuse_total_rows(
 ) -> None:
     """A total row (合计) summed by a spreadsheet would be read as one more voter."""
     words = pa.array(list(TOTAL_WORDS))
-    by_sheet = pc.is_in(pc.utf8_lower(sheet), value_set=words).to_numpy(zero_copy_only=False)
+    longest = max(len(word) for word in TOTAL_WORDS)
+    short = pc.less_equal(pc.utf8_length(sheet), longest).to_numpy(zero_copy_only=False)
+    by_sheet = np.zeros(len(sheet), dtype=bool)
+    if short.any():  # only an id as short as a total word can be one: lowered only those
+        rows = np.flatnonzero(short)
+        lowered = pc.utf8_lower(sheet.take(pa.array(rows)))
+        by_sheet[rows] = pc.is_in(lowered, value_set=words).to_numpy(zero_copy_only=False)
     total_strata = _per_text(stratum, lambda texts: pc.is_in(pc.utf8_lower(texts), value_set=words))
     hits = by_sheet | total_strata
     if hits.any():
@@ -128,7 +134,9 @@ def _non_empty_rows(
     sheet: pa.Array, stratum: pa.DictionaryArray, marks: np.ndarray, codes: MarkCodes
 ) -> np.ndarray:
     """Rows with anything in them: an empty line is not a sheet."""
-    has_id = pc.not_equal(pc.utf8_length(sheet), 0).to_numpy(zero_copy_only=False)
+    has_id: np.ndarray = pc.not_equal(pc.utf8_length(sheet), 0).to_numpy(zero_copy_only=False)
+    if has_id.all():  # every row has an id: none is empty (the usual batch)
+        return has_id
     has_stratum = _per_text(stratum, lambda texts: pc.not_equal(pc.utf8_length(texts), 0))
     has_mark = (marks != codes.blank).any(axis=1) if marks.size else np.zeros(len(sheet), bool)
     rows: np.ndarray = has_id | has_stratum | has_mark
