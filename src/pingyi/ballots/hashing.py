@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
+from pingyi.ballots import arrowtext
+
 FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 FNV_PRIME = np.uint64(0x100000001B3)
 
@@ -19,11 +21,7 @@ def hash_strings(array: pa.Array) -> np.ndarray:
     """FNV-1a of each string's UTF-8 bytes (uint64, one per string)."""
     array = array.cast(pa.string()) if array.type != pa.string() else array
     n = len(array)
-    offsets = np.frombuffer(array.buffers()[1], dtype=np.int32, count=n + 1, offset=array.offset * 4)
-    data_buffer = array.buffers()[2]
-    data = (
-        np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0, dtype=np.uint8)
-    )
+    offsets, data = arrowtext.offsets(array), arrowtext.data(array)
     starts = offsets[:-1].astype(np.int64)
     lengths = (offsets[1:] - offsets[:-1]).astype(np.int64)
     h = np.full(n, FNV_OFFSET, dtype=np.uint64)
@@ -34,8 +32,8 @@ def hash_strings(array: pa.Array) -> np.ndarray:
             byte = data[starts[rows] + position].astype(np.uint64)
             h[rows] = (h[rows] ^ byte) * FNV_PRIME
         # mix in the length, so "" and a missing value never meet a real id's hash
-        h = (h ^ lengths.astype(np.uint64)) * FNV_PRIME
-    return h
+        mixed: np.ndarray = (h ^ lengths.astype(np.uint64)) * FNV_PRIME
+    return mixed
 
 
 def combine(h: np.ndarray, values: np.ndarray) -> np.ndarray:

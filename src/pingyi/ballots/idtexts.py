@@ -19,6 +19,7 @@ from typing import IO
 import numpy as np
 import pyarrow as pa
 
+from pingyi.ballots import arrowtext
 from pingyi.errors import PingyiError, Problem
 
 SPILL_BYTES = 16 << 20  # id texts kept in memory up to this size, then on disk
@@ -66,9 +67,8 @@ class IdTexts:
 
     def _spill(self, k: int, ids: pa.Array) -> None:
         n = len(ids)
-        offsets = np.frombuffer(ids.buffers()[1], dtype=np.int32, count=n + 1, offset=ids.offset * 4)
-        data = ids.buffers()[2]
-        text = memoryview(b"") if data is None else memoryview(data)[int(offsets[0]) : int(offsets[-1])]
+        offsets = arrowtext.offsets(ids)
+        text = arrowtext.joined(ids)
         try:
             if self.file is None:
                 self.file = tempfile.TemporaryFile(prefix="pingyi-ids-")

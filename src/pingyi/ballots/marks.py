@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
+from pingyi.ballots import arrowtext
 from pingyi.ballots.numeric import NumericMarks
 from pingyi.round.models import Round
 from pingyi.round.numeric import SCALE
@@ -86,12 +87,11 @@ class MarkCodes:
         self, array: pa.Array, n: int, out: np.ndarray, table: np.ndarray, longer: _LongCells, place: int
     ) -> None:
         """One column's codes into ``out``; its cells longer than a byte go to ``longer``."""
-        offsets = np.frombuffer(array.buffers()[1], dtype=np.int32, count=n + 1, offset=array.offset * 4)
-        buffer = array.buffers()[2]
-        if buffer is None or not n or offsets[n] == offsets[0]:
+        offsets = arrowtext.offsets(array)
+        if not n or offsets[n] == offsets[0]:
             out[:] = self.blank  # every cell empty
             return
-        data = np.frombuffer(buffer, dtype=np.uint8)
+        data = arrowtext.data(array)
         starts = offsets[:-1]
         first_bytes = np.take(data, starts, mode="clip")  # an empty last cell's start is past the data
         np.take(table, first_bytes, out=out, mode="clip")

@@ -32,6 +32,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pingyi.ballots import arrowtext
 from pingyi.ballots.batch import Reason
 from pingyi.ballots.count import Reject
 from pingyi.ballots.files import BallotFile
@@ -218,11 +219,7 @@ def _cell(text: str) -> str:
 
 def _data(joined: pa.Array) -> bytes:
     """The bytes of a string array's values, end to end (each already ends ``\\n``)."""
-    offsets = np.frombuffer(
-        joined.buffers()[1], dtype=np.int32, count=len(joined) + 1, offset=joined.offset * 4
-    )
-    data = joined.buffers()[2]
-    return b"" if data is None else data.to_pybytes()[offsets[0] : offsets[-1]]
+    return arrowtext.joined(joined).tobytes()
 
 
 def _umask() -> int:
