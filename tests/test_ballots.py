@@ -400,3 +400,17 @@ def test_long_layout_lines_stay_exact_past_empty_lines(write):
     assert (c.read, c.counted) == (5, 4)
     assert [(j.line, j.sheet, j.reason) for j in c.rejects] == [(15, "5", "all_blank")]
     assert c.files[0].empty_lines == 1
+
+
+def test_a_stray_quote_in_a_long_layout_file_is_the_runaway_quote_error(write):
+    """Defect: a quote opened by mistake in a long-layout file swallowed the 89,989 rows
+    after it into one malformed row, and the round was counted from 10 rows. As in the
+    wide layout, it is the runaway quote error on the quote's line."""
+    r = load_round(write("round.yaml", ROUND + "ballots: {layout: long}\n"))
+    rows = [f"{i},企业,a,A" for i in range(90_000)]  # 1.4 MB
+    rows[10] = '"10,企业,a,A'
+    path = write("l.csv", "sheet,stratum,unit,mark\n" + "\n".join(rows) + "\n")
+    with pytest.raises(PingyiError) as info:
+        read_ballots(r, [path])
+    assert info.value.problems[0].as_tuple() == (str(path), 12, "", "runaway_quote")
+    assert "runs over 89990 lines" in info.value.problems[0].message

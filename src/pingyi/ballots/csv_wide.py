@@ -22,7 +22,7 @@ from pingyi.ballots.batch import Batch
 from pingyi.ballots.decode import BadBytes, DecodingReader
 from pingyi.ballots.files import BallotFile, FileNotes, Prepare
 from pingyi.ballots.header import HEADER_BLOCK, Columns, columns, csv_header, parse_options
-from pingyi.ballots.lines import RowLines, line_at, row_breaks, text_breaks
+from pingyi.ballots.lines import RowLines, line_at, refuse_runaway_quotes, row_breaks, text_breaks
 from pingyi.ballots.marks import MarkCodes
 from pingyi.ballots.wide import wide_batch
 from pingyi.round.models import Round
@@ -69,19 +69,12 @@ def csv_batches(
     return FileNotes(encoding.codec, cols.unused, notes.malformed, notes.empty_lines, notes.bytes_read)
 
 
-def _size(size: int) -> str:
-    return f"{size >> 20} MB" if size >= 1 << 20 else f"{size >> 10} KB"
-
-
 def _header_end(source: BallotFile) -> int:
     """The offset just past the first line (a header's quote decides how it is parsed,
     however long it is)."""
     with open(source.path, "rb") as f:
-        while block := f.read(1 << 20):
-            found = block.find(b"\n")
-            if found >= 0:
-                return f.tell() - len(block) + found + 1
-    return source.path.stat().st_size
+        newline = ranges.next_newline(f, 0)
+    return newline + 1 if newline >= 0 else source.path.stat().st_size
 
 
 @dataclass(frozen=True)
@@ -160,34 +153,8 @@ class _Plan:
                 line = line_at(self.source.path, start, bad.offset)
                 raise self.encoding.bad_bytes(self.source, line) from None
             except pa.ArrowInvalid as exc:
-                if "straddling object" in str(exc):  # one row longer than a block: a stray quote
-                    raise self.source.problem(
-                        "runaway_quote",
-                        f"a quoted cell opened on this line or soon after runs over {_size(BLOCK_SIZE)} "
-                        "(a stray '\"'?): the sheets inside it cannot be read; fix the quote, or remove it",
-                        where.next_row + where.below,
-                    ) from None
-                raise sniff.read_error(self.source, exc) from None
+                raise sniff.read_error(self.source, exc, where.next_row + where.below) from None
         malformed = tuple(where.finish())
-        _refuse_runaway_quotes(self.source, malformed, len(self.header), self.r.ballots.delimiter)
+        refuse_runaway_quotes(self.source, malformed, len(self.header), self.r.ballots.delimiter)
         rows = where.rows + first  # and the header; in a range (never quoted), a row is a line
         return ranges.RangeNotes(malformed, empty, decoded.done, rows)
-
-
-def _refuse_runaway_quotes(
-    source: BallotFile, malformed: tuple[tuple[int, str], ...], fields: int, delimiter: str
-) -> None:
-    """A malformed row whose quoted text holds whole rows of the file (a line with as many
-    fields as the header) is a quote opened by mistake (a stray ``"``): the sheets up to
-    the next quote are inside it. Rejecting it as one malformed row would lose those
-    sheets silently, so the file is refused. A note cell with line breaks is not this."""
-    for line, text in malformed:
-        inner = text.split("\n")[1:]
-        breaks = len(inner)
-        if any(part.count(delimiter) >= fields - 1 for part in inner):
-            raise source.problem(
-                "runaway_quote",
-                f"a quoted cell opened on this line runs over {breaks + 1} lines (a stray '\"'?): "
-                "the sheets inside it cannot be read; fix the quote, or remove it",
-                line,
-            )

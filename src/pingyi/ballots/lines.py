@@ -11,11 +11,14 @@ Line breaks are the parser's: ``\n``, ``\r\n`` or a lone ``\r``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from pingyi.ballots.files import BallotFile
 
 
 class RowLines:
@@ -143,3 +146,22 @@ def line_at(path: Path, start: int, offset: int) -> int:
             breaks -= previous == b"\r" and block[:1] == b"\n"
             previous = block[-1:]
     return 1 + breaks
+
+
+def refuse_runaway_quotes(
+    source: BallotFile, malformed: Sequence[tuple[int, str]], fields: int, delimiter: str
+) -> None:
+    """A malformed row whose quoted text holds whole rows of the file (a line with as many
+    fields as the header) is a quote opened by mistake (a stray ``"``): the sheets up to
+    the next quote are inside it. Rejecting it as one malformed row would lose those
+    sheets silently, so the file is refused. A note cell with line breaks is not this."""
+    for line, text in malformed:
+        inner = text.split("\n")[1:]
+        breaks = len(inner)
+        if any(part.count(delimiter) >= fields - 1 for part in inner):
+            raise source.problem(
+                "runaway_quote",
+                f"a quoted cell opened on this line runs over {breaks + 1} lines (a stray '\"'?): "
+                "the sheets inside it cannot be read; fix the quote, or remove it",
+                line,
+            )

@@ -24,7 +24,7 @@ from pingyi.ballots.batch import Batch, Reason
 from pingyi.ballots.decode import BadBytes, DecodingReader
 from pingyi.ballots.files import BallotFile, FileNotes
 from pingyi.ballots.header import csv_header, parse_options, require
-from pingyi.ballots.lines import RowLines, line_at, row_breaks, text_breaks
+from pingyi.ballots.lines import RowLines, line_at, refuse_runaway_quotes, row_breaks, text_breaks
 from pingyi.ballots.marks import MarkCodes
 from pingyi.ballots.ranges import has_quotes
 from pingyi.ballots.worksheet import Worksheet
@@ -150,6 +150,7 @@ def _long_table(
             raise sniff.read_error(source, exc) from None
     lines = where.kept(table.num_rows, row_breaks(table) if quoted else None)
     malformed = where.finish()
+    refuse_runaway_quotes(source, malformed, len(header), r.ballots.delimiter)
     table = table.select(own).rename_columns(names)
     filled = np.zeros(table.num_rows, dtype=bool)
     for name in names:

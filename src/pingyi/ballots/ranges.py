@@ -72,14 +72,14 @@ def byte_ranges(source: BallotFile, encoding: str) -> list[tuple[int, int]]:
     cuts = [0]
     with open(source.path, "rb") as f:
         while cuts[-1] + RANGE_BYTES < size:
-            newline = _next_newline(f, cuts[-1] + RANGE_BYTES)
+            newline = next_newline(f, cuts[-1] + RANGE_BYTES)
             if newline < 0 or newline + 1 >= size:
                 break
             cuts.append(newline + 1)
     return list(zip(cuts, cuts[1:] + [size], strict=True))
 
 
-def _next_newline(f: BinaryIO, offset: int) -> int:
+def next_newline(f: BinaryIO, offset: int) -> int:
     """The offset of the first newline at or after ``offset`` (-1 if there is none)."""
     f.seek(offset)
     while block := f.read(1 << 16):

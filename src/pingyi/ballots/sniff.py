@@ -156,7 +156,20 @@ def _refuse_mixed(source: BallotFile, start: bytes) -> None:
         )
 
 
-def read_error(source: BallotFile, exc: Exception) -> PingyiError:
-    """The located error for what pyarrow raised while parsing a CSV file."""
-    lines = str(exc).strip().splitlines()
+def read_error(source: BallotFile, exc: Exception, line: int | None = None) -> PingyiError:
+    """The located error for what pyarrow raised while parsing a CSV file; ``line`` is where
+    the rows it could not read start, when the reader knows it.
+
+    pyarrow's "straddling object" is one row longer than a whole read block: in a ballot
+    file that is a quote opened by mistake (a stray ``"``) swallowing the rows after it."""
+    text = str(exc).strip()
+    if "straddling object" in text:
+        where = "on this line or soon after" if line is not None else "somewhere in the file"
+        return source.problem(
+            "runaway_quote",
+            f"a quoted cell opened {where} runs over a whole read block (a stray '\"'?): the sheets "
+            "inside it cannot be read; fix the quote, or remove it",
+            line,
+        )
+    lines = text.splitlines()
     return source.problem("unreadable", f"cannot be read as CSV: {lines[0] if lines else type(exc).__name__}")
