@@ -176,9 +176,9 @@ def test_the_conflict_pass_reads_again_only_the_ranges_holding_first_copies(writ
     again = []
     original = count.read_batches
 
-    def spy(r, codes, source, prepare=None, online=None, spans=None):
+    def spy(r, codes, source, prepare=None, online=None, spans=None, long=None):
         again.append((source.display, spans))
-        return original(r, codes, source, prepare, online, spans)
+        return original(r, codes, source, prepare, online, spans, long)
 
     monkeypatch.setattr(
         count, "read_batches", lambda *a, **k: spy(*a, **k) if "spans" in k else original(*a, **k)

@@ -31,7 +31,7 @@ from pingyi.ballots.given import ballot_files
 from pingyi.ballots.marks import MarkCodes, mark_codes
 from pingyi.ballots.numeric import stratum_sums
 from pingyi.ballots.online import OnlineSheets
-from pingyi.ballots.read import read_batches
+from pingyi.ballots.read import long_sheets, read_batches
 from pingyi.ballots.validity import on_form_matrix, reason_detail, row_reasons
 from pingyi.errors import PingyiError
 from pingyi.round.items import round_cells
@@ -157,12 +157,13 @@ class _Counter:
             Replicates(units, strata, self.codes.counted, self.on_form, *replicates) if replicates else None
         )
         self.online = OnlineSheets.of(r, files)  # a round's online exports, read before counting
+        self.long = long_sheets(r, self.codes, files, self.online)  # long files, pivoted together
         self.fixes: Fixes | None = None
         self.log: SheetLog | None = None
 
     def run(self) -> BallotCounts:
         for source in self.files:
-            reading = read_batches(self.r, self.codes, source, self.prepare, self.online)
+            reading = read_batches(self.r, self.codes, source, self.prepare, self.online, long=self.long)
             while True:
                 try:
                     batch = next(reading)
@@ -327,7 +328,8 @@ class _Counter:
                 self._relabel(key, "copies of this sheet id differ")
         found: set[str] = set()
         for source, spans in self._first_copy_spans():
-            for batch in read_batches(self.r, self.codes, source, online=self.online, spans=spans):
+            again = read_batches(self.r, self.codes, source, online=self.online, spans=spans, long=self.long)
+            for batch in again:
                 if self.fixes is not None:  # the marks counted were the corrected ones
                     self.fixes.apply(batch)
                 wanted = pa.array(sorted(conflicted - found), pa.string())

@@ -1,17 +1,20 @@
 """The long layout: one row per mark (sheet, stratum, unit, [item,] mark), pivoted to sheets.
 
-Typed-in ballots and some web exports come this way. A file is pivoted whole (long files
-are typed, so they are small): rows are grouped by sheet id, each sheet takes the line
-and stratum of its first row, and two different marks for one unit on one sheet are an
-invalid mark. A sheet whose rows name different strata, a unit or an item not in the
-round, is rejected (``conflicting_stratum``, ``unknown_unit``, ``unknown_item``) through
-the batch's ``preset``. A round with items names each row's item in the ``ballots.item``
-column; a numeric round's marks are numbers (numeric.py).
+Typed-in ballots and some web exports come this way. A round's long files are pivoted
+together (:class:`LongSheets`; they are typed, so they are small): rows are grouped by
+sheet id across all of them, so a sheet whose rows are split across files is one sheet.
+Each sheet takes the file, line and stratum of its first row, and two different marks
+for one unit on one sheet are an invalid mark. A sheet whose rows name different strata,
+a unit or an item not in the round, is rejected (``conflicting_stratum``,
+``unknown_unit``, ``unknown_item``) through the batch's ``preset``. A round with items
+names each row's item in the ``ballots.item`` column; a numeric round's marks are numbers
+(numeric.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Generator
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -32,18 +35,108 @@ from pingyi.ballots.xlsx import column_table
 from pingyi.round.models import Round
 
 
-def long_batches(
-    r: Round, codes: MarkCodes, source: BallotFile, kind: str
-) -> Generator[Batch, None, FileNotes]:
-    """The sheets of a long file, as one batch; returns what reading noticed."""
-    b = r.ballots
-    names = [b.sheet_id, b.stratum, b.unit] + ([b.item] if r.items else []) + [b.mark]
-    names += [b.form] if b.form else []
-    table, lines, notes = _long_table(r, source, kind, names)
-    if table.num_rows == 0:
+class LongSheets:
+    """A round's long files, pivoted together: the rows of one sheet id make one sheet
+    whichever files they are in, so the result does not depend on how the rows are split
+    across files (SPEC), just as it does not depend on their order within a file. A sheet
+    belongs to the file of its first row (files in the run's order, then rows in file
+    order), and takes that row's line and stratum.
+
+    Every file is read when the first is asked for, since a sheet's last row may be in the
+    last file. Long files are typed (small), so they are held whole."""
+
+    def __init__(self, r: Round, codes: MarkCodes, files: list[BallotFile]) -> None:
+        self.r, self.codes, self.files = r, codes, files
+        self.read: dict[int, tuple[_Sheets | None, FileNotes]] | None = None
+
+    def batches(self, source: BallotFile) -> Generator[Batch, None, FileNotes]:
+        """The sheets whose first row is in ``source``, as one batch; returns what reading
+        that file noticed. A fresh batch each time (corrections change a batch's marks)."""
+        if self.read is None:
+            self.read = self._read_all()
+        sheets, notes = self.read[source.index]
+        if sheets is not None:
+            yield sheets.batch(source.index)
         return notes
+
+    def _read_all(self) -> dict[int, tuple[_Sheets | None, FileNotes]]:
+        b = self.r.ballots
+        names = [b.sheet_id, b.stratum, b.unit] + ([b.item] if self.r.items else []) + [b.mark]
+        names += [b.form] if b.form else []
+        tables, lines, file_of_row, notes = [], [], [], {}
+        for source in self.files:
+            table, where, noticed = _long_table(self.r, source, sniff.file_kind(source), names)
+            tables.append(table)
+            lines.append(where)
+            file_of_row.append(np.full(table.num_rows, source.index, dtype=np.int64))
+            notes[source.index] = noticed
+        read: dict[int, tuple[_Sheets | None, FileNotes]] = {i: (None, n) for i, n in notes.items()}
+        if not tables or not sum(t.num_rows for t in tables):
+            return read
+        schema = pa.schema([(name, pa.string()) for name in names])
+        table = pa.concat_tables([t.cast(schema) for t in tables])
+        sheets = _pivot(self.r, self.codes, table, np.concatenate(lines))
+        file_of_sheet = np.concatenate(file_of_row)[sheets.first]
+        for index in notes:
+            mine = np.flatnonzero(file_of_sheet == index)
+            if len(mine):
+                read[index] = (sheets.select(mine), notes[index])
+        return read
+
+
+@dataclass
+class _Sheets:
+    """Pivoted sheets: per sheet its first row, line, id, stratum, form, marks, numbers
+    and the reason already known."""
+
+    first: np.ndarray
+    lines: np.ndarray
+    sheet: pa.Array
+    stratum: np.ndarray
+    form: np.ndarray
+    marks: np.ndarray
+    values: np.ndarray | None
+    raw_stratum: pa.Array
+    raw_form: pa.Array | None
+    preset: np.ndarray
+
+    def select(self, rows: np.ndarray) -> _Sheets:
+        take = pa.array(rows)
+        return _Sheets(
+            self.first[rows],
+            self.lines[rows],
+            self.sheet.take(take),
+            self.stratum[rows],
+            self.form[rows],
+            self.marks[rows],
+            self.values[rows] if self.values is not None else None,
+            self.raw_stratum.take(take),
+            self.raw_form.take(take) if self.raw_form is not None else None,
+            self.preset[rows],
+        )
+
+    def batch(self, file: int) -> Batch:
+        batch = Batch(
+            file,
+            self.lines,
+            self.sheet,
+            self.stratum,
+            self.form,
+            self.marks.copy(),
+            self.raw_stratum,
+            self.raw_form,
+            (),
+            self.preset.copy(),
+        )
+        batch.values = self.values.copy() if self.values is not None else None
+        return batch
+
+
+def _pivot(r: Round, codes: MarkCodes, table: pa.Table, lines: np.ndarray) -> _Sheets:
+    """The sheets of long rows ``table`` (at lines ``lines``), grouped by sheet id."""
+    b = r.ballots
     sheet_text = pc.utf8_trim_whitespace(table.column(b.sheet_id).combine_chunks())
-    sheet_codes = pc.dictionary_encode(sheet_text)
+    sheet_codes = pc.dictionary_encode(sheet_text)  # codes in order of first appearance
     sheet_of_row = sheet_codes.indices.to_numpy(zero_copy_only=False)
     n = len(sheet_codes.dictionary)
     unit_of_row = _positions(table, b.unit, {b.columns.get(u.id, u.id): i for i, u in enumerate(r.units)})
@@ -90,21 +183,18 @@ def long_batches(
         form = np.fromiter((form_ids.get(str(v).strip(), -1) for v in raw_form.to_pylist()), np.int16, n)
     else:
         raw_form, form = None, np.zeros(n, dtype=np.int16)
-    batch = Batch(
-        source.index,
+    return _Sheets(
+        first,
         lines[first],
         sheet_codes.dictionary,
         stratum,
         form,
         marks,
+        values if codes.numeric is not None else None,
         raw_stratum,
         raw_form,
-        (),
         preset,
     )
-    batch.values = values if codes.numeric is not None else None
-    yield batch
-    return notes
 
 
 def _positions(table: pa.Table, column: str, position: dict[str, int]) -> np.ndarray:

@@ -22,7 +22,7 @@ from collections.abc import Generator, Sequence
 from pingyi.ballots.batch import Batch
 from pingyi.ballots.csv_wide import Span, csv_batches
 from pingyi.ballots.files import BallotFile, FileNotes, Prepare
-from pingyi.ballots.long import long_batches
+from pingyi.ballots.long import LongSheets
 from pingyi.ballots.marks import MarkCodes
 from pingyi.ballots.online import OnlineSheets
 from pingyi.ballots.sniff import file_kind
@@ -37,6 +37,7 @@ def read_batches(
     prepare: Prepare | None = None,
     online: OnlineSheets | None = None,
     spans: Sequence[Span] | None = None,
+    long: LongSheets | None = None,
 ) -> Generator[Batch, None, FileNotes]:
     """All sheets of one file, as normalised batches, in file order; returns what reading
     noticed besides sheets.
@@ -45,7 +46,8 @@ def read_batches(
     needs only the batch runs in parallel with the other readers. ``online`` holds a
     round's online exports (online.py): an export is read from it, a paper file with
     the round's ``ballots.paper`` layout. ``spans`` reads only those byte ranges of a wide
-    CSV file again (csv_wide.py).
+    CSV file again (csv_wide.py). ``long`` holds a long-layout round's files, pivoted
+    together (long.py); without it a long file is pivoted on its own.
     """
     kind = file_kind(source)
     if online is not None:
@@ -53,7 +55,18 @@ def read_batches(
             return (yield from online.batches(source))
         r, codes = online.paper, online.paper_codes
     if r.ballots.layout == "long":
-        return (yield from long_batches(r, codes, source, kind))
+        return (yield from (long or LongSheets(r, codes, [source])).batches(source))
     if kind == "xlsx":
         return (yield from xlsx_batches(r, codes, source))
     return (yield from csv_batches(r, codes, source, prepare, spans))
+
+
+def long_sheets(
+    r: Round, codes: MarkCodes, files: list[BallotFile], online: OnlineSheets | None = None
+) -> LongSheets | None:
+    """A round's long-layout paper files, to be pivoted together; None when its paper
+    files are wide."""
+    if online is not None:
+        r, codes = online.paper, online.paper_codes
+        files = [source for source in files if source.index not in online.exports]
+    return LongSheets(r, codes, files) if r.ballots.layout == "long" else None

@@ -1,0 +1,144 @@
+"""The long layout split across files: the rows of one sheet id are one sheet, whichever
+files they are in (SPEC: the result does not depend on how the ballots are split across
+files). Defect: each file was pivoted on its own, so a sheet whose rows were in two files
+became two copies with different marks, and both were rejected as conflicting_duplicate."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+from openpyxl import Workbook
+
+from pingyi.ballots.count import read_ballots
+from pingyi.round.load import load_round
+
+ROUND = """\
+round: t
+extends: qianren-2-1-0
+categories:
+  - {id: local, name: 地方, winners: 1}
+strata:
+  - {id: 企业, name: 企业代表}
+  - {id: 群众, name: 城市居民}
+units:
+  - {id: a, name: 甲, category: local}
+  - {id: b, name: 乙, category: local}
+  - {id: c, name: 丙, category: local}
+ballots: {layout: long}
+"""
+
+HEADER = "sheet,stratum,unit,mark"
+ROWS = [
+    "1,企业,a,A",
+    "1,企业,b,B",
+    "1,企业,c,C",
+    "2,企业,a,A",
+    "2,企业,b,",
+    "2,企业,c,B",
+    "3,群众,a,C",
+    "3,群众,b,A",
+    "3,群众,c,A",
+    "4,群众,a,",
+    "4,群众,b,",
+    "4,群众,c,",
+]
+
+
+def _file(write, name: str, rows: list[str]):
+    return write(name, HEADER + "\n" + "\n".join(rows) + "\n")
+
+
+def _summary(c) -> tuple:
+    return (c.read, c.counted, c.counts.tolist(), sorted((j.sheet, j.reason) for j in c.rejects))
+
+
+def test_a_sheet_whose_rows_are_in_two_files_is_one_sheet(write):
+    r = load_round(write("round.yaml", ROUND))
+    whole = read_ballots(r, [_file(write, "all.csv", ROWS)])
+    second = _file(write, "p2.csv", ROWS[2:])
+    split = read_ballots(r, [_file(write, "p1.csv", ROWS[:2]), second])
+    assert (whole.read, whole.counted) == (split.read, split.counted) == (4, 3)
+    assert whole.counts.tolist() == split.counts.tolist()
+    assert whole.counts[2].tolist() == [[0, 1, 1, 0, 0], [1, 0, 0, 0, 0]]  # unit c: sheet 1's C is counted
+    # sheet 4 is all blank: named by the file and line of its first row
+    rejects = [(j.file, j.line, j.sheet, j.reason) for j in split.rejects]
+    assert rejects == [(str(second), 9, "4", "all_blank")]
+
+
+def test_a_sheet_belongs_to_the_file_of_its_first_row(write):
+    """Sheet 2 starts in the first file (sorted path order) and ends in the second."""
+    r = load_round(write("round.yaml", ROUND))
+    first = _file(write, "a.csv", ["2,企业,c,B", "9,群众,a,A"])
+    second = _file(write, "b.csv", ["1,企业,a,A", "2,企业,a,A", "2,企业,b,"])
+    c = read_ballots(r, [second, first])  # given in the other order
+    assert (c.read, c.counted) == (3, 3)
+    assert [f.display for f in c.files] == [str(first), str(second)]
+    assert c.counts[0].tolist() == [[2, 0, 0, 0, 0], [1, 0, 0, 0, 0]]
+    assert c.counts[1].tolist() == [[0, 0, 0, 2, 0], [0, 0, 0, 1, 0]]
+    assert c.counts[2].tolist() == [[0, 1, 0, 1, 0], [0, 0, 0, 1, 0]]
+
+
+def test_two_different_marks_for_one_unit_in_two_files_are_an_invalid_mark(write):
+    """As within one file: the same cell marked A in one file and C in another."""
+    r = load_round(write("round.yaml", ROUND))
+    c = read_ballots(
+        r, [_file(write, "p1.csv", ["1,企业,a,A", "1,企业,b,B"]), _file(write, "p2.csv", ["1,企业,a,C"])]
+    )
+    assert (c.read, c.counted) == (1, 1)
+    assert c.counts[0].tolist() == [[0, 0, 0, 0, 1], [0, 0, 0, 0, 0]]
+
+
+def test_two_strata_for_one_sheet_in_two_files_reject_it(write):
+    r = load_round(write("round.yaml", ROUND))
+    c = read_ballots(
+        r, [_file(write, "p1.csv", ["1,企业,a,A", "2,群众,a,B"]), _file(write, "p2.csv", ["1,群众,b,A"])]
+    )
+    assert (c.read, c.counted) == (2, 1)
+    assert [(j.line, j.sheet, j.reason) for j in c.rejects] == [(2, "1", "conflicting_stratum")]
+
+
+def test_csv_and_xlsx_long_files_merge_too(write, tmp_path):
+    r = load_round(write("round.yaml", ROUND))
+    book = Workbook()
+    for row in [HEADER, *ROWS[6:]]:
+        book.active.append(row.split(","))
+    book.save(tmp_path / "rest.xlsx")
+    split = read_ballots(r, [_file(write, "head.csv", ROWS[:7]), tmp_path / "rest.xlsx"])
+    whole = read_ballots(r, [_file(write, "all.csv", ROWS)])
+    assert _summary(split) == _summary(whole)
+
+
+def _random_rows(seed: int) -> list[str]:
+    rng = random.Random(seed)
+    rows = []
+    for sheet in range(1, rng.randint(1, 12) + 1):
+        stratum = rng.choice(["企业", "群众"])
+        for unit in rng.sample("abc", rng.randint(1, 3)):
+            for _ in range(rng.choice([1, 1, 1, 2])):  # now and then a cell typed twice
+                rows.append(f"{sheet},{stratum},{unit},{rng.choice(['A', 'B', 'C', '', 'X'])}")
+    rng.shuffle(rows)
+    return rows
+
+
+@given(seed=st.integers(0, 10**6), cuts=st.lists(st.integers(0, 60), max_size=4))
+def test_any_split_of_a_long_file_gives_the_same_result(tmp_path_factory, seed, cuts):
+    """Rows shuffled and cut into files anywhere: the same sheets read, counted and
+    rejected, and the same counts, as the one file."""
+    folder = tmp_path_factory.mktemp("split")
+    (folder / "round.yaml").write_text(ROUND, encoding="utf-8")
+    r = load_round(folder / "round.yaml")
+    rows = _random_rows(seed)
+    (folder / "all.csv").write_text(HEADER + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    bounds = [0, *sorted(min(cut, len(rows)) for cut in cuts), len(rows)]
+    parts = []
+    for k, (start, end) in enumerate(zip(bounds, bounds[1:], strict=False)):
+        path = folder / f"part{k}.csv"
+        path.write_text(HEADER + "\n" + "".join(row + "\n" for row in rows[start:end]), encoding="utf-8")
+        parts.append(path)
+    whole = read_ballots(r, [folder / "all.csv"])
+    split = read_ballots(r, parts)
+    assert _summary(split) == _summary(whole)
+    assert np.array_equal(split.sheets_by_stratum, whole.sheets_by_stratum)
