@@ -414,3 +414,20 @@ def test_a_stray_quote_in_a_long_layout_file_is_the_runaway_quote_error(write):
         read_ballots(r, [path])
     assert info.value.problems[0].as_tuple() == (str(path), 12, "", "runaway_quote")
     assert "runs over 89990 lines" in info.value.problems[0].message
+
+
+@pytest.mark.parametrize("layout", ["wide", "long"])
+def test_a_row_longer_than_a_read_block_without_quotes_is_row_too_long(write, layout):
+    """Defect: a 5 MB row in a file with no quote at all was called a runaway quote."""
+    r = load_round(write("round.yaml", ROUND + f"ballots: {{layout: {layout}}}\n"))
+    body = SHEETS if layout == "wide" else _as_long(SHEETS)
+    lines = body.splitlines()
+    lines[3] += "X" * (5 << 20)
+    path = write("b.csv", "\n".join(lines) + "\n")
+    with pytest.raises(PingyiError) as info:
+        read_ballots(r, [path])
+    problem = info.value.problems[0]
+    assert problem.as_tuple()[::3] == (str(path), "row_too_long")
+    assert "longer than a read block" in problem.message and '"' not in problem.message
+    if layout == "wide":
+        assert problem.line == 4

@@ -153,7 +153,7 @@ class _Plan:
                 line = line_at(self.source.path, start, bad.offset)
                 raise self.encoding.bad_bytes(self.source, line) from None
             except pa.ArrowInvalid as exc:
-                raise sniff.read_error(self.source, exc, where.next_row + where.below) from None
+                raise sniff.read_error(self.source, exc, where.next_row + where.below, self.quoted) from None
         malformed = tuple(where.finish())
         refuse_runaway_quotes(self.source, malformed, len(self.header), self.r.ballots.delimiter)
         rows = where.rows + first  # and the header; in a range (never quoted), a row is a line

@@ -237,7 +237,7 @@ def _long_table(
         except BadBytes as bad:
             raise encoding.bad_bytes(source, line_at(source.path, 0, bad.offset)) from None
         except pa.ArrowInvalid as exc:
-            raise sniff.read_error(source, exc) from None
+            raise sniff.read_error(source, exc, quoted=quoted) from None
     lines = where.kept(table.num_rows, row_breaks(table) if quoted else None)
     malformed = where.finish()
     refuse_runaway_quotes(source, malformed, len(header), r.ballots.delimiter)

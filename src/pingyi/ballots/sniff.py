@@ -156,15 +156,26 @@ def _refuse_mixed(source: BallotFile, start: bytes) -> None:
         )
 
 
-def read_error(source: BallotFile, exc: Exception, line: int | None = None) -> PingyiError:
+def read_error(
+    source: BallotFile, exc: Exception, line: int | None = None, quoted: bool = True
+) -> PingyiError:
     """The located error for what pyarrow raised while parsing a CSV file; ``line`` is where
     the rows it could not read start, when the reader knows it.
 
-    pyarrow's "straddling object" is one row longer than a whole read block: in a ballot
-    file that is a quote opened by mistake (a stray ``"``) swallowing the rows after it."""
+    pyarrow's "straddling object" is one row longer than a whole read block. Read with
+    quotes (``quoted``), that is most likely a quote opened by mistake (a stray ``"``)
+    swallowing the rows after it; read without, it is a row that long: not a ballot row,
+    which is a few hundred bytes."""
     text = str(exc).strip()
+    where = "on this line or soon after" if line is not None else "somewhere in the file"
+    if "straddling object" in text and not quoted:
+        return source.problem(
+            "row_too_long",
+            f"a row starting {where} is longer than a read block (several MB): a ballot row is a "
+            "few hundred bytes; is this a ballot file, with the round's delimiter?",
+            line,
+        )
     if "straddling object" in text:
-        where = "on this line or soon after" if line is not None else "somewhere in the file"
         return source.problem(
             "runaway_quote",
             f"a quoted cell opened {where} runs over a whole read block (a stray '\"'?): the sheets "
