@@ -131,3 +131,15 @@ def test_gb18030_is_the_utf8_text_reencoded(round_dir):
     utf8 = (round_dir / "u.csv").read_text(encoding="utf-8")
     assert "服务" in utf8
     assert (round_dir / "g.csv").read_bytes() == utf8.encode("gb18030")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_dash_writes_the_same_bytes_to_stdout_and_no_file(round_dir, monkeypatch, encoding):
+    """Defect: ``-o -`` wrote a file named ``-`` instead of standard output."""
+    assert _simulate(round_dir, "-o", str(round_dir / "b.csv"), "--encoding", encoding).exit_code == 0
+    monkeypatch.chdir(round_dir)
+    result = _simulate(round_dir, "-o", "-", "--encoding", encoding)
+    assert result.exit_code == 0, result.output
+    assert result.stdout_bytes == (round_dir / "b.csv").read_bytes()
+    assert result.stderr.startswith("wrote stdout: 20 rows")
+    assert sorted(p.name for p in round_dir.iterdir()) == ["b.csv", "round.yaml", "scheme.yaml", "units.csv"]

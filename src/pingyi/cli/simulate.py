@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from pingyi.round.models import Round
+    from pingyi.simulate import Mix
 
 
 @click.command(name="simulate")
@@ -14,7 +19,11 @@ import click
     "--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Random seed (0 or more)."
 )
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False), required=True, help="CSV file to write (wide layout)."
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    required=True,
+    help="CSV file to write (wide layout); '-' for stdout.",
 )
 @click.option("--force", is_flag=True, help="Replace an existing output file (never an input of the round).")
 @click.option("--encoding", type=click.Choice(["utf-8", "gb18030"]), default="utf-8", show_default=True)
@@ -58,6 +67,10 @@ def command(
     from pingyi.simulate import Mix, simulate
 
     r = load_round(round_file)
+    if output == "-":
+        rows = _to_stdout(r, sheets, seed, Mix(duplicates=duplicates, conflicts=conflicts), encoding)
+        _summary("stdout", rows, sheets)
+        return
     sides = [r.adjustments, r.opinions.file if r.opinions else None]
     refuse_overwrite(Path(output), force, [*r.files, *(r.base_dir / side for side in sides if side)])
     if Path(output).suffix.lower() in (".xlsx", ".xlsm", ".xls", ".json", ".yaml", ".yml"):
@@ -69,6 +82,28 @@ def command(
     rows = simulate(
         r, sheets, seed, output, Mix(duplicates=duplicates, conflicts=conflicts), encoding=encoding
     )
+    _summary(output, rows, sheets)
+
+
+def _summary(output: str, rows: int, sheets: int) -> None:
     from pingyi.cli.output import echo
 
     echo(f"wrote {output}: {rows} rows ({sheets} sheets + {rows - sheets} re-scans)", err=True)
+
+
+def _to_stdout(r: Round, sheets: int, seed: int, mix: Mix, encoding: str) -> int:
+    """The same bytes as ``-o FILE`` on stdout: written to a temporary file first (the
+    writer needs a path), then copied out, so a pipe gets the file whole or nothing."""
+    import shutil
+    import sys
+    import tempfile
+
+    from pingyi.simulate import simulate
+
+    with tempfile.TemporaryDirectory(prefix="pingyi-simulate-") as folder:
+        path = Path(folder) / "ballots.csv"
+        rows = simulate(r, sheets, seed, path, mix, encoding=encoding)
+        with open(path, "rb") as written:
+            shutil.copyfileobj(written, sys.stdout.buffer, 1 << 20)
+        sys.stdout.buffer.flush()
+    return rows
