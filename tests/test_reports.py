@@ -265,3 +265,34 @@ def test_report_bytes_never_depend_on_lxml(monkeypatch):
     with pytest.raises(PingyiError) as caught:
         workbook_bytes(openpyxl.Workbook())
     assert [p.code for p in caught.value.problems] == ["lxml_writer"]
+
+
+@pytest.mark.parametrize(
+    ("names", "titles"),
+    [
+        (["Local", "local", "LOCAL"], ["Local", "local(2)", "LOCAL(3)"]),  # Excel ignores case
+        (["History", "history"], ["History(2)", "history(3)"]),  # Excel's own sheet name
+        (["'引号'", "a/b:c"], ["_引号_", "a_b_c"]),
+        (["   ", ""], ["sheet", "sheet(2)"]),
+        (["甲" * 40, "甲" * 40], ["甲" * 31, "甲" * 28 + "(2)"]),
+    ],
+)
+def test_sheet_titles_are_names_excel_opens_without_repair(names, titles):
+    """Defect: two categories named ``Local`` and ``local``, or one named ``History``,
+    made a workbook Excel opens only after repairing it (deleting a sheet)."""
+    from pingyi.report.sheets import sheet_title
+
+    taken: set[str] = set()
+    assert [sheet_title(name, taken) for name in names] == titles
+
+
+def test_categories_differing_only_in_case_get_sheets_of_their_own(tmp_path):
+    example = EXAMPLES / "yixing"
+    text = (example / "round.yaml").read_text(encoding="utf-8")
+    text = text.replace("name: 地方管理部门", "name: Local").replace("name: 垂直管理部门", "name: LOCAL")
+    text = text.replace("name: 金融部门", "name: History")
+    (tmp_path / "round.yaml").write_text(text, encoding="utf-8")
+    outcome = build(str(tmp_path / "round.yaml"), [(example / "ballots.csv", "ballots.csv")])
+    names = _book(outcome.files["report.xlsx"]).sheetnames
+    assert names[1:4] == ["Local", "LOCAL(2)", "History(2)"]
+    assert len({name.casefold() for name in names}) == len(names)

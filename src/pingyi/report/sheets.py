@@ -221,10 +221,20 @@ def _solid(colour: str) -> PatternFill:
 
 
 def sheet_title(text: str, taken: set[str]) -> str:
-    """A worksheet name Excel accepts (≤ 31 characters, none of []:*?/\\), unique."""
-    clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in xlsx_text(text))[:31] or "sheet"
+    """A worksheet name Excel accepts: at most 31 characters, none of []:*?/\\, no
+    apostrophe first or last, not blank, not ``History`` (Excel keeps it for itself), and
+    unique whatever the case (Excel takes ``Local`` and ``local`` for one name, and repairs
+    the workbook)."""
+    clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in xlsx_text(text))[:31]
+    if clean.startswith("'"):
+        clean = "_" + clean[1:]
+    if clean.endswith("'"):
+        clean = clean[:-1] + "_"
+    if not clean.strip():
+        clean = "sheet"
+    used = {name.casefold() for name in taken} | {"history"}
     name, n = clean, 2
-    while name in taken:
+    while name.casefold() in used:
         suffix = f"({n})"
         name, n = clean[: 31 - len(suffix)] + suffix, n + 1
     taken.add(name)
