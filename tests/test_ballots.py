@@ -431,3 +431,38 @@ def test_a_row_longer_than_a_read_block_without_quotes_is_row_too_long(write, la
     assert "longer than a read block" in problem.message and '"' not in problem.message
     if layout == "wide":
         assert problem.line == 4
+
+
+def test_an_xlsx_row_with_a_value_past_the_header_is_a_malformed_row(round_, write, tmp_path):
+    """Defect: an XLSX row shifted right by one cell was counted, the value past the header
+    dropped and every mark on the wrong unit; the same CSV row is a malformed row."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in [["sheet", "stratum", "a", "b", "c", None], ["1", "企业", "A", "B", "C", None]]:
+        book.active.append(row)
+    book.active.append(["2", "企业", None, "C", "C", "C"])  # shifted: meant a, b, c = C
+    book.active.append(["3", "群众", "A", "A", "A", "", "  "])  # empty cells past the header are fine
+    book.save(tmp_path / "x.xlsx")
+    c = read_ballots(round_, [tmp_path / "x.xlsx"])
+    assert (c.read, c.counted) == (3, 2)
+    assert [(j.line, j.sheet, j.reason) for j in c.rejects] == [(3, "2", "malformed_row")]
+    assert counts_of(c, 2) == [[0, 0, 1, 0, 0], [1, 0, 0, 0, 0]]
+    text = "sheet,stratum,a,b,c\n1,企业,A,B,C\n2,企业,,C,C,C\n3,群众,A,A,A\n"
+    csv = read_ballots(round_, [write("x.csv", text)])
+    assert csv.counts.tolist() == c.counts.tolist()
+    assert [(j.line, j.reason) for j in csv.rejects] == [(3, "malformed_row")]
+
+
+def test_a_long_xlsx_row_with_a_value_past_the_header_is_a_malformed_row(write, tmp_path):
+    from openpyxl import Workbook
+
+    r = load_round(write("round.yaml", ROUND + "ballots: {layout: long}\n"))
+    book = Workbook()
+    for row in [["sheet", "stratum", "unit", "mark"], ["1", "企业", "a", "A"], ["1", "企业", "b", "B", "x"]]:
+        book.active.append(row)
+    book.save(tmp_path / "l.xlsx")
+    c = read_ballots(r, [tmp_path / "l.xlsx"])
+    assert (c.read, c.counted) == (2, 1)
+    assert [(j.line, j.reason) for j in c.rejects] == [(3, "malformed_row")]
+    assert counts_of(c, 1) == [[0, 0, 0, 1, 0], [0, 0, 0, 0, 0]]

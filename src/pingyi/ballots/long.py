@@ -31,7 +31,7 @@ from pingyi.ballots.lines import RowLines, line_at, refuse_runaway_quotes, row_b
 from pingyi.ballots.marks import MarkCodes
 from pingyi.ballots.ranges import has_quotes
 from pingyi.ballots.worksheet import Worksheet
-from pingyi.ballots.xlsx import column_table
+from pingyi.ballots.xlsx import column_table, overlong
 from pingyi.round.models import Round
 
 
@@ -259,5 +259,8 @@ def _xlsx_table(r: Round, source: BallotFile, names: list[str]) -> tuple[pa.Tabl
         body = [(line, row) for line, row in sheet.body(names) if any(row)]
     finally:
         sheet.close()
-    notes = FileNotes("xlsx", (), (), 0, source.path.stat().st_size)
+    shifted = [(line, row) for line, row in body if overlong(sheet.header, row)]
+    malformed = tuple((line, r.ballots.delimiter.join(row)) for line, row in shifted)
+    body = [item for item in body if not overlong(sheet.header, item[1])]
+    notes = FileNotes("xlsx", (), malformed, 0, source.path.stat().st_size)
     return column_table(names, position, body), np.array([line for line, _ in body], dtype=np.int64), notes

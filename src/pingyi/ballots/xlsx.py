@@ -3,7 +3,8 @@
 Typists key paper sheets into Excel; card readers export workbooks. Rows are streamed
 (worksheet.py, which also refuses formulas without values and merged cells) and handed
 on in chunks of XLSX_BATCH rows as Arrow tables, so the wide and long layouts treat a
-workbook exactly like a CSV file. A cell's line is its Excel row number.
+workbook exactly like a CSV file: a row with a value past the header is a malformed row,
+as a CSV row with too many fields is. A cell's line is its Excel row number.
 """
 
 from __future__ import annotations
@@ -46,7 +47,11 @@ def xlsx_batches(r: Round, codes: MarkCodes, source: BallotFile) -> Generator[Ba
         cols = columns(r, source, sheet.header)
         position = {name: i for i, name in enumerate(sheet.header)}
         chunk: list[tuple[int, list[str]]] = []
+        malformed: list[tuple[int, str]] = []
         for item in sheet.body(cols.read):
+            if overlong(sheet.header, item[1]):
+                malformed.append((item[0], r.ballots.delimiter.join(item[1])))
+                continue
             chunk.append(item)
             if len(chunk) == XLSX_BATCH:
                 empty += yield from _chunk_batches(r, codes, source, cols, position, chunk)
@@ -55,7 +60,16 @@ def xlsx_batches(r: Round, codes: MarkCodes, source: BallotFile) -> Generator[Ba
             empty += yield from _chunk_batches(r, codes, source, cols, position, chunk)
     finally:
         sheet.close()
-    return FileNotes("xlsx", cols.unused, (), empty, source.path.stat().st_size)
+    return FileNotes("xlsx", cols.unused, tuple(malformed), empty, source.path.stat().st_size)
+
+
+def overlong(header: list[str], row: list[str]) -> bool:
+    """A row with a value past the header's last name: shifted by a cell (a paste or a
+    reader misaligned), its marks would land on the wrong units. A CSV row with too many
+    fields is a malformed row; so is this. (Fewer cells is normal: Excel does not store
+    empty ones.)"""
+    width = max((i + 1 for i, name in enumerate(header) if name.strip()), default=0)
+    return any(text.strip() for text in row[width:])
 
 
 def _chunk_batches(
