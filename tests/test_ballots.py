@@ -466,3 +466,25 @@ def test_a_long_xlsx_row_with_a_value_past_the_header_is_a_malformed_row(write, 
     assert (c.read, c.counted) == (2, 1)
     assert [(j.line, j.reason) for j in c.rejects] == [(3, "malformed_row")]
     assert counts_of(c, 1) == [[0, 0, 0, 1, 0], [0, 0, 0, 0, 0]]
+
+
+@pytest.mark.parametrize("junk", ["   \n", "\x0c\n", "\x1a", " , ,\t\n", "\u3000\n"])
+def test_a_line_with_nothing_in_it_is_an_empty_line_not_a_sheet(round_, write, junk):
+    """Defect: a line of spaces, a form feed or the DOS end-of-file byte Ctrl-Z (old Windows
+    tools append it) was read as a sheet and rejected as malformed_row: read 6 for 5 sheets."""
+    c = read_ballots(round_, [write("b.csv", SHEETS + junk)])
+    assert (c.read, c.counted, c.rejected) == (5, 4, 1)
+    assert [(j.line, j.sheet, j.reason) for j in c.rejects] == [(6, "5", "all_blank")]
+    assert c.files[0].empty_lines == 1
+    if junk.endswith("\n"):  # and in the middle of the file
+        c = read_ballots(round_, [write("b.csv", SHEETS.replace("2,企业", junk + "2,企业", 1))])
+        assert (c.read, c.counted, c.files[0].empty_lines) == (5, 4, 1)
+        assert [(j.line, j.sheet, j.reason) for j in c.rejects] == [(7, "5", "all_blank")]
+
+
+def test_a_malformed_rows_detail_is_one_line(round_, write):
+    """Defect: the detail repeated the row's text with its line breaks, so one reject took
+    several lines of rejects.csv."""
+    c = read_ballots(round_, [write("b.csv", SHEETS + '6,企业,"A\r\nB",B,C,C\n')])
+    (malformed,) = [j for j in c.rejects if j.reason == "malformed_row"]
+    assert malformed.detail == 'wrong number of fields: 6,企业,"A\\r\\nB",B,C,C'

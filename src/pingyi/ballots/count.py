@@ -28,6 +28,7 @@ from pingyi.ballots.dispositions import SheetLog
 from pingyi.ballots.duplicates import CONFLICT, DUPLICATE, FIRST, SheetIndex
 from pingyi.ballots.files import BallotFile, FileNotes
 from pingyi.ballots.given import ballot_files
+from pingyi.ballots.lines import blank_rows_as_empty_lines
 from pingyi.ballots.marks import MarkCodes, mark_codes
 from pingyi.ballots.numeric import stratum_sums
 from pingyi.ballots.online import OnlineSheets
@@ -172,14 +173,15 @@ class _Counter:
                     break
                 self._count(batch)
                 self._report(batch.bytes_read)
+            notes = blank_rows_as_empty_lines(notes, self.r.ballots.delimiter)
             self.files[source.index] = replace(source, notes=notes)
             self.bytes_done = self.bytes_before = self.bytes_before + notes.bytes_read
             self._report(0)
             for line, text in notes.malformed:
                 sheet = text.split(self.r.ballots.delimiter)[0].strip()
-                self._reject(
-                    source.index, line, sheet, Reason.malformed_row, f"wrong number of fields: {text[:80]}"
-                )
+                shown = text[:80].replace("\r", "\\r").replace("\n", "\\n")  # a reject is one line
+                detail = f"wrong number of fields: {shown}"
+                self._reject(source.index, line, sheet, Reason.malformed_row, detail)
                 self.read += 1
         wrong = self.fixes.problems() if self.fixes is not None else []
         if wrong:

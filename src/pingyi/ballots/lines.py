@@ -12,13 +12,31 @@ Line breaks are the parser's: ``\n``, ``\r\n`` or a lone ``\r``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pingyi.ballots.files import BallotFile
+from pingyi.ballots.files import BallotFile, FileNotes
+
+DOS_END_OF_FILE = "\x1a"  # Ctrl-Z, which old Windows tools still append to a text file
+
+
+def blank_rows_as_empty_lines(notes: FileNotes, delimiter: str) -> FileNotes:
+    """A row the parser found malformed that holds nothing — spaces, a form feed, bare
+    delimiters, the DOS end-of-file byte — is an empty line like any other, not a sheet:
+    it must not add a phantom to the sheets read."""
+    blank = [row for row in notes.malformed if _is_blank(row[1], delimiter)]
+    if not blank:
+        return notes
+    kept = tuple(row for row in notes.malformed if not _is_blank(row[1], delimiter))
+    return replace(notes, malformed=kept, empty_lines=notes.empty_lines + len(blank))
+
+
+def _is_blank(text: str, delimiter: str) -> bool:
+    return all(ch.isspace() or ch in (delimiter, DOS_END_OF_FILE) for ch in text)
 
 
 class RowLines:
