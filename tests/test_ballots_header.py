@@ -57,3 +57,31 @@ def test_two_names_that_are_one_after_trimming_are_a_located_error(write):
 @pytest.fixture
 def round_(write):
     return load_round(write("round.yaml", ROUND))
+
+
+@pytest.mark.parametrize("layout", ["wide", "long"])
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_a_header_without_a_line_break_after_it_is_a_file_with_no_sheets(write, layout, encoding):
+    """Defect: a header-only file saved without a final line break stopped the run with
+    "has no header row"; the same file with the break was read as 0 sheets."""
+    r = load_round(write("round.yaml", ROUND + f"ballots: {{layout: {layout}, encoding: {encoding}}}\n"))
+    header = "sheet,stratum,a,b,c,备注" if layout == "wide" else "sheet,stratum,unit,mark,备注"
+    body = SHEETS.split("\n", 1)[1] if layout == "wide" else "1,企业,a,A,\n2,群众,b,B,\n"
+    data = write("data.csv", (header + "\n" + body).encode(encoding))
+    c = read_ballots(r, [data, write("only.csv", header.encode(encoding))])
+    alone = read_ballots(r, [data])
+    assert (c.read, c.counted, c.counts.tolist()) == (alone.read, alone.counted, alone.counts.tolist())
+    assert c.files[1].bytes_read == len(header.encode(encoding))
+
+
+def test_an_empty_first_line_before_the_header_is_named_for_what_it_is(round_, write):
+    """Defect: the message was "has no header row" for a file whose header is on line 2."""
+    path = write("b.csv", "\n" + SHEETS)
+    with pytest.raises(PingyiError) as caught:
+        read_ballots(round_, [path])
+    assert [p.as_tuple() for p in caught.value.problems] == [(str(path), 1, "", "blank_header")]
+    assert "the first line is empty" in caught.value.problems[0].message
+    for blank in ("", " \n", "\n\n\x1a"):  # nothing at all in the file: no header row
+        with pytest.raises(PingyiError) as caught:
+            read_ballots(round_, [write("e.csv", blank)])
+        assert caught.value.problems[0].code == "empty_file"

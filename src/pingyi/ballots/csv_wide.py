@@ -21,7 +21,7 @@ from pingyi.ballots import ranges, sniff
 from pingyi.ballots.batch import Batch
 from pingyi.ballots.decode import BadBytes, DecodingReader
 from pingyi.ballots.files import BallotFile, FileNotes, Prepare
-from pingyi.ballots.header import HEADER_BLOCK, Columns, columns, csv_header, parse_options
+from pingyi.ballots.header import HEADER_BLOCK, Columns, columns, csv_header, header_only, parse_options
 from pingyi.ballots.lines import RowLines, line_at, refuse_runaway_quotes, row_breaks, text_breaks
 from pingyi.ballots.marks import MarkCodes
 from pingyi.ballots.wide import wide_batch
@@ -57,6 +57,8 @@ def csv_batches(
         cuts = [(0, source.path.stat().st_size)]
     header = csv_header(source, encoding, r.ballots.delimiter, quoted)
     cols = columns(r, source, header)
+    if header_only(source):  # a header with no line break after it: no rows
+        return FileNotes(encoding.codec, cols.unused, bytes_read=source.path.stat().st_size)
     plan = _Plan(r, codes, source, cols, encoding, header, prepare, quoted)
     if spans is not None:
         for first, end, with_quotes, offset in spans:

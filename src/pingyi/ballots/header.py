@@ -9,6 +9,7 @@ wrong delimiter, the commonest cause.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from typing import Any
 
@@ -137,12 +138,16 @@ def parse_options(delimiter: str, quoted: bool = True, on_invalid_row: Any = Non
 
 def csv_header(source: BallotFile, encoding: TextEncoding, delimiter: str, quoted: bool = True) -> list[str]:
     """The header's names exactly as the parser reads them (not trimmed): the first block
-    of the file, parsed by pyarrow with the options the file is read with."""
+    of the file, parsed by pyarrow with the options the file is read with. A file that is
+    only a header with no line break after it is a header (pyarrow finds no row in it)."""
     size = source.path.stat().st_size
     with open(source.path, "rb") as raw:
+        stream = DecodingReader(raw, 0, size, encoding.codec)
+        if header_only(source):
+            stream = DecodingReader(io.BytesIO(raw.read() + b"\n"), 0, size + 1, encoding.codec)
         try:
             reader = pacsv.open_csv(
-                DecodingReader(raw, 0, size, encoding.codec),
+                stream,
                 read_options=pacsv.ReadOptions(encoding="utf8", use_threads=False, block_size=HEADER_BLOCK),
                 parse_options=parse_options(delimiter, quoted, lambda row: "skip"),
             )
@@ -154,5 +159,24 @@ def csv_header(source: BallotFile, encoding: TextEncoding, delimiter: str, quote
             raise read_error(source, exc) from None
         names: list[str] = reader.schema.names
     if not "".join(names).strip():
+        with open(source.path, "rb") as raw:
+            more = raw.read(HEADER_BLOCK).strip(b" \t\r\n\x0c\x1a" + delimiter.encode())
+        if more:
+            raise source.problem(
+                "blank_header",
+                "the first line is empty: the header (sheet id, stratum, unit columns) must be the "
+                "first line; remove the empty lines before it",
+                line=1,
+            )
         raise source.problem("empty_file", "has no header row", line=1)
     return names
+
+
+def header_only(source: BallotFile) -> bool:
+    """Whether the file is one line with no line break at its end (a header without rows,
+    as a spreadsheet may save it): pyarrow reads no header from such a file."""
+    size = source.path.stat().st_size
+    if not size or size > HEADER_BLOCK:
+        return False
+    data = source.path.read_bytes()
+    return b"\n" not in data and b"\r" not in data

@@ -26,7 +26,7 @@ from pingyi.ballots import sniff
 from pingyi.ballots.batch import Batch, Reason
 from pingyi.ballots.decode import BadBytes, DecodingReader
 from pingyi.ballots.files import BallotFile, FileNotes
-from pingyi.ballots.header import csv_header, parse_options, require
+from pingyi.ballots.header import csv_header, header_only, parse_options, require
 from pingyi.ballots.lines import RowLines, line_at, refuse_runaway_quotes, row_breaks, text_breaks
 from pingyi.ballots.marks import MarkCodes
 from pingyi.ballots.ranges import has_quotes
@@ -214,6 +214,10 @@ def _long_table(
     quoted = has_quotes(source)
     header = csv_header(source, encoding, r.ballots.delimiter, quoted)
     own = require(source, header, names, r.ballots.delimiter)
+    size = source.path.stat().st_size
+    if header_only(source):  # a header with no line break after it: no rows
+        empty = pa.table({name: pa.array([], pa.string()) for name in names})
+        return empty, np.zeros(0, dtype=np.int64), FileNotes(encoding.codec, bytes_read=size)
     read = header if quoted else own  # a quoted file is read whole, to see line breaks in any cell
     where = RowLines(2, sum(text_breaks(name) for name in header))
 
@@ -221,7 +225,6 @@ def _long_table(
         where.skip(row.number or 0, row.text)
         return "skip"
 
-    size = source.path.stat().st_size
     with open(source.path, "rb") as raw:
         try:
             table = pacsv.read_csv(
