@@ -11,16 +11,19 @@
   (万众评公务: from the units under 75); with no unit under the line, none.
 * Rectification: the measure (满意率 by default) strictly below the threshold, or a grade
   (``{grade: {level: 不合格}}``), apart from the units the scheme excludes (末位单位).
-Each flag carries the words that say why, for the human outputs.
+Each flag carries the words that say why, for the human outputs; a figure in them is
+shown so that its comparison with the line holds (engine/against.py: 89.995% < 90%, not
+90.00% < 90%).
 """
 
 from __future__ import annotations
 
 from fractions import Fraction
 
+from pingyi.engine.against import Relation, percent_against, shown_against
 from pingyi.engine.rank import Key, competition_ranks, strictly_behind
 from pingyi.engine.result import CategoryResult, UnitResult
-from pingyi.numbers import plain, show, show_percent
+from pingyi.numbers import plain
 from pingyi.round.grading import GradeRequirement, MeasureRequirement
 from pingyi.round.models import Round
 
@@ -85,12 +88,17 @@ def meets(unit: UnitResult, requirement: GradeRequirement | MeasureRequirement) 
     shown_line = plain(line * 100) + "%" if requirement.measure == "satisfaction_rate" else plain(line)
     if value is None:
         return False, f"无{name}"
-    shown = show(value * 100, 2) + "%" if requirement.measure == "satisfaction_rate" else show(value, 2)
     if requirement.at_least is not None:
-        ok = value >= requirement.at_least
-        return ok, f"{name} {shown} {'≥' if ok else '<'} {shown_line}"
-    ok = value < line
-    return ok, f"{name} {shown} {'<' if ok else '≥'} {shown_line}"
+        ok = value >= line
+        relation: Relation = "≥" if ok else "<"
+    else:
+        ok = value < line
+        relation = "<" if ok else "≥"
+    if requirement.measure == "satisfaction_rate":
+        shown = percent_against(value, relation, line, 2)
+    else:
+        shown = shown_against(value, relation, line, 2)
+    return ok, f"{name} {shown} {relation} {shown_line}"
 
 
 def _winners(r: Round, result: CategoryResult, ranked: list[UnitResult], keys: dict[str, Key]) -> None:
@@ -128,7 +136,10 @@ def _last_place(r: Round, result: CategoryResult, ranked: list[UnitResult], keys
         return
     behind = strictly_behind([keys[u.id] for u in pool])
     words = "最后一名" if places == 1 else f"后{places}名"
-    under = f"{_MEASURE_WORDS[among.measure]}低于{_line(among)}的单位中" if among is not None else ""
+    under = ""
+    if among is not None:
+        side = "低于" if among.below is not None else "不低于"
+        under = f"{_MEASURE_WORDS[among.measure]}{side}{_line(among)}的单位中"
     for unit, count in zip(pool, behind, strict=True):
         if count < places:
             unit.flag("last_place", f"{category.name}{under}{words}（第{unit.rank}名，共{len(ranked)}个）")
@@ -160,11 +171,10 @@ def _rectification(r: Round, result: CategoryResult, ranked: list[UnitResult]) -
         if rule.measure == "satisfaction_rate":
             value = unit.tallied.satisfaction_rate
             if value is not None and value < rule.below:
-                precision = r.satisfaction.precision
-                unit.flag(
-                    "rectification", f"满意率 {show_percent(value, precision)} < {plain(rule.below * 100)}%"
-                )
+                shown = percent_against(value, "<", rule.below, r.satisfaction.precision)
+                unit.flag("rectification", f"满意率 {shown} < {plain(rule.below * 100)}%")
                 result.rectification.append(unit.id)
         elif unit.score is not None and unit.score < rule.below:
-            unit.flag("rectification", f"得分 {show(unit.score, r.scoring.precision)} < {plain(rule.below)}")
+            shown = shown_against(unit.score, "<", rule.below, r.scoring.precision)
+            unit.flag("rectification", f"得分 {shown} < {plain(rule.below)}")
             result.rectification.append(unit.id)

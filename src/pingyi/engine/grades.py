@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
-from pingyi.numbers import plain, show
+from pingyi.engine.against import Relation, percent_against, shown_against
+from pingyi.numbers import plain
 from pingyi.round.grading import Band, Grading
 
 
@@ -37,6 +38,11 @@ class Grade:
 
 
 _WORDS = {"over": ("超过", "未超过"), "at_least": ("达到", "未达到"), "below": ("低于", "不低于")}
+_RELATIONS: dict[str, tuple[Relation, Relation]] = {
+    "over": (">", "≤"),
+    "at_least": ("≥", "<"),
+    "below": ("<", "≥"),
+}
 _MEASURES = {"score": "得分", "satisfaction_rate": "满意率", "composite": "综合得分"}
 
 
@@ -75,38 +81,45 @@ def _test(
             return None, f"{who}，{_base_words(band.of, base)}无从计算"
         value = Fraction(count, base)
         held = _holds(band, value)
-        return held, f"{who}，{_comparison_words(band, held)}{_base_words(band.of, base)}{_share_words(band)}"
+        comparison, limit = _stated_comparison(band, value)
+        words = _WORDS[comparison][0 if held else 1]
+        return held, f"{who}，{words}{_base_words(band.of, base)}{_share_words(limit)}"
     assert band.measure is not None
     measured = getattr(facts, band.measure)
     name = _MEASURES[band.measure]
     if measured is None:
         return None, f"无{name}"
     held = _holds(band, measured)
-    shown = (
-        show(measured * 100, places) + "%" if band.measure == "satisfaction_rate" else show(measured, places)
-    )
-    return held, f"{name} {shown}，{_comparison_words(band, held)}{_limit_words(band)}"
+    comparison, limit = _stated_comparison(band, measured)
+    relation = _RELATIONS[comparison][0 if held else 1]
+    if band.measure == "satisfaction_rate":
+        shown = percent_against(measured, relation, limit, places)
+    else:
+        shown = shown_against(measured, relation, limit, places)
+    return held, f"{name} {shown}，{_WORDS[comparison][0 if held else 1]}{_limit_words(band, limit)}"
 
 
 def _holds(band: Band, value: Fraction) -> bool:
-    return (
-        (band.over is None or value > band.over)
-        and (band.at_least is None or value >= band.at_least)
-        and (band.below is None or value < band.below)
-    )
+    return all(_compare(name, value, limit) for name, limit in _comparisons(band))
 
 
-def _first_comparison(band: Band) -> tuple[str, Fraction]:
-    for name in ("over", "at_least", "below"):
-        value = getattr(band, name)
-        if value is not None:
-            return name, value
-    raise AssertionError("a tested band has a comparison")
+def _compare(name: str, value: Fraction, limit: Fraction) -> bool:
+    return value > limit if name == "over" else value >= limit if name == "at_least" else value < limit
 
 
-def _comparison_words(band: Band, held: bool) -> str:
-    name, _ = _first_comparison(band)
-    return _WORDS[name][0 if held else 1]
+def _comparisons(band: Band) -> list[tuple[str, Fraction]]:
+    return [
+        (name, getattr(band, name))
+        for name in ("over", "at_least", "below")
+        if getattr(band, name) is not None
+    ]
+
+
+def _stated_comparison(band: Band, value: Fraction) -> tuple[str, Fraction]:
+    """The comparison the words state: the first that fails (so that 90 % failing a band
+    of 50 % to 80 % reads 不低于80%, not 未达到50%), or the first where all hold."""
+    compared = _comparisons(band)
+    return next(((n, limit) for n, limit in compared if not _compare(n, value, limit)), compared[0])
 
 
 def _base_words(of: str, base: int | None) -> str:
@@ -119,13 +132,11 @@ def _base_words(of: str, base: int | None) -> str:
     }[of]
 
 
-def _share_words(band: Band) -> str:
-    _, value = _first_comparison(band)
-    if value == Fraction(1, 2):
+def _share_words(limit: Fraction) -> str:
+    if limit == Fraction(1, 2):
         return "半数"
-    return plain(value * 100) + "%"
+    return plain(limit * 100) + "%"
 
 
-def _limit_words(band: Band) -> str:
-    _, value = _first_comparison(band)
-    return plain(value * 100) + "%" if band.measure == "satisfaction_rate" else plain(value)
+def _limit_words(band: Band, limit: Fraction) -> str:
+    return plain(limit * 100) + "%" if band.measure == "satisfaction_rate" else plain(limit)

@@ -18,6 +18,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pingyi.engine.against import Relation, percent_against, shown_against
 from pingyi.flags import flag, flag_label
 from pingyi.numbers import Shown, plain
 from pingyi.report.confidence_words import unit_line
@@ -258,10 +259,14 @@ def _rectification_grounds(document: dict[str, Any], unit: dict[str, Any], lang:
     if exact is None:
         return None
     shown = Shown.of_document(document)
-    value = shown.percent(exact) if by_rate else shown.score(exact)
-    line = f"{plain(below * 100)}%" if by_rate else plain(below)
     under = Fraction(exact) < below
-    text = f"{word('rate' if by_rate else 'score', lang)} {value} {'<' if under else '≥'} {line}"
+    relation: Relation = "<" if under else "≥"
+    if by_rate:
+        value = percent_against(Fraction(exact), relation, below, shown.percent_places, shown.rounding)
+    else:
+        value = shown_against(Fraction(exact), relation, below, shown.score_places, shown.rounding)
+    line = f"{plain(below * 100)}%" if by_rate else plain(below)
+    text = f"{word('rate' if by_rate else 'score', lang)} {value} {relation} {line}"
     return text + _excluded(unit, lang) if under else text
 
 

@@ -81,7 +81,7 @@ def describe_rules(r: Round) -> list[str]:
         elif rect.below is None:
             measure = "(无)"
         elif rect.measure == "satisfaction_rate":
-            measure = "满意率低于 " + show_percent(rect.below, 0)
+            measure = "满意率低于 " + _percent(rect.below)
         else:
             measure = f"得分低于 {plain(rect.below)}"
         excluded = "、".join(flag(e).list_title("zh") for e in rect.excluding)
@@ -96,6 +96,12 @@ def describe_rules(r: Round) -> list[str]:
 _ROUNDING_WORDS = {"down": "向下取整", "half_up": "四舍五入", "up": "向上取整"}
 _MEASURE_WORDS = {"score": "得分", "satisfaction_rate": "满意率", "composite": "综合得分"}
 _COMPARISON_WORDS = (("over", "超过"), ("at_least", "达到"), ("below", "低于"))
+
+
+def _percent(line: Fraction) -> str:
+    """A line as a percentage, exactly: ``90%``, ``89.5%`` (not ``90%``, which would make
+    a unit at 89.6 % read as below the stated line and yet not listed)."""
+    return plain(line * 100) + "%"
 
 
 def _share_words(share: Fraction) -> str:
@@ -216,7 +222,7 @@ def _sheet_rules(r: Round) -> list[str]:
     if r.sheets.invalid_if_all_blank:
         void.append("全部弃权")
     if r.sheets.invalid_if_invalid_marks_over is not None:
-        void.append(f"无效选项超过 {show_percent(r.sheets.invalid_if_invalid_marks_over, 0)}")
+        void.append(f"无效选项超过 {_percent(r.sheets.invalid_if_invalid_marks_over)}")
     for code, share in (r.sheets.max_share or {}).items():
         option = r.scale.option(code)
         void.append(f"评为{option.label if option else code}的单位超过所评单位的{_share_words(share)}")
@@ -230,9 +236,9 @@ def _quota_rules(r: Round) -> list[str]:
         who = "+".join(names.get(s, s) for s in quota.strata)
         bounds = []
         if quota.min_share is not None:
-            bounds.append(f"≥ {show_percent(quota.min_share, 0)}")
+            bounds.append(f"≥ {_percent(quota.min_share)}")
         if quota.max_share is not None:
-            bounds.append(f"≤ {show_percent(quota.max_share, 0)}")
+            bounds.append(f"≤ {_percent(quota.max_share)}")
         if quota.min_count is not None:
             bounds.append(f"≥ {quota.min_count} 份")
         if quota.max_count is not None:
