@@ -370,3 +370,62 @@ def test_cli_round_file_that_is_a_folder_is_one_line(tmp_path, command):
         args += ["--sheets", "1", "-o", str(tmp_path / "b.csv")]
     line = _one_line_exit_2(args)
     assert line == f"error: {tmp_path / 'round.yaml'}: is a folder, not a file [not_a_file]"
+
+
+# --- paths the system refuses (a name over 255 bytes, a loop of links) -----------------
+
+LONG_NAME = "a" * 300  # over every common file system's 255 bytes a name
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        (f"corrections: {LONG_NAME}.csv\n", "corrections"),
+        (f"previous: {LONG_NAME}\n", "previous"),
+        (f"adjustments: {LONG_NAME}.csv\n", "adjustments"),
+        (f"opinions: {{file: {LONG_NAME}.csv, classes: {{a: [b]}}}}\n", "opinions.file"),
+    ],
+)
+def test_a_side_file_name_too_long_is_located_at_its_key(write, extra, field):
+    path = write("round.yaml", GOOD + extra)
+    assert _problems(path) == [("round.yaml", NEXT, field, "os_error")]
+
+
+def test_a_units_file_name_too_long_is_located_at_its_key(write):
+    path = write("round.yaml", GOOD.split("units:")[0] + f"units: {LONG_NAME}.csv\n")
+    assert _problems(path) == [("round.yaml", NEXT - 4, "units", "os_error")]
+
+
+@pytest.mark.parametrize("name", [f"{LONG_NAME}.yaml", "a" * 252])  # 252: its '.yaml' is too long
+def test_extends_a_name_too_long_is_located_at_its_key(write, name):
+    path = write("round.yaml", GOOD.replace("extends: qianren-2-1-0", f"extends: {name}"))
+    code = "os_error" if len(name) > 255 else "scheme_not_found"
+    assert _problems(path) == [("round.yaml", 2, "extends", code)]
+
+
+def test_a_side_file_that_is_a_loop_of_links_says_so(write, tmp_path):
+    (tmp_path / "x.csv").symlink_to("y.csv")
+    (tmp_path / "y.csv").symlink_to("x.csv")
+    path = write("round.yaml", GOOD + "corrections: x.csv\n")
+    with pytest.raises(PingyiError) as info:
+        load_round(path)
+    (problem,) = info.value.problems
+    assert (problem.field, problem.code) == ("corrections", "os_error")
+    assert problem.message.startswith("'x.csv': a loop of symbolic links")
+
+
+def test_a_round_file_that_is_a_loop_of_links_says_so(tmp_path):
+    (tmp_path / "r.yaml").symlink_to("s.yaml")
+    (tmp_path / "s.yaml").symlink_to("r.yaml")
+    line = _one_line_exit_2(["check", str(tmp_path / "r.yaml")])
+    assert line.startswith(f"error: {tmp_path / 'r.yaml'}: a loop of symbolic links")
+    assert line.endswith("[os_error]")
+
+
+def test_a_composite_results_path_too_long_is_located_at_its_key(write):
+    text = GOOD.replace("qianren-2-1-0", "manyidu-4") + (
+        "composite:\n  components:\n    - {name: own, source: score, weight: 0.5}\n"
+        f"    - {{name: low, source: results, path: {LONG_NAME}, measure: score, weight: 0.5}}\n"
+    )
+    path = write("round.yaml", text)
+    assert _problems(path) == [("round.yaml", NEXT + 3, "composite.components[1].path", "os_error")]

@@ -37,11 +37,13 @@ def command(
         pingyi feedback --results pingyi-results -o feedback --unit swbgs
     """
     from pingyi.cli.output import echo
-    from pingyi.errors import PingyiError, Problem
+    from pingyi.errors import PingyiError, Problem, refuse_os
     from pingyi.report.feedback import feedback_books
     from pingyi.results.read import read_checked_results
     from pingyi.results.write import write_file_atomically
 
+    refuse_os(results_dir)
+    refuse_os(output)
     document = read_checked_results(results_dir)
     known = {u["id"] for u in document["units"]}
     unknown = [u for u in unit_ids if u not in known]

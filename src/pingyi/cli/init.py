@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from pingyi.errors import PingyiError, Problem
+from pingyi.errors import PingyiError, Problem, refuse_os
 
 
 @click.command(name="init")
@@ -39,6 +39,8 @@ def command(scheme: str, units_file: Path | None, output: str, force: bool) -> N
     from pingyi.round.starter import starter_round
 
     out = Path("round.yaml" if output == "-" else output)
+    if output != "-":
+        refuse_os(out)
     files = starter_round(scheme, out, units_file)
     if output == "-":
         click.echo(files[str(out)], nl=False)

@@ -1,26 +1,31 @@
 """The ``pingyi`` command group: options common to all commands and error handling.
 
 A :class:`~pingyi.errors.PingyiError` becomes its problems on stderr and the SPEC's exit
-code; a traceback is shown only with ``--debug`` (STYLE 7). Command modules import only
-click at the top, so ``pingyi --help`` loads neither pandas nor pyarrow.
+code; an ``OSError`` that a command did not turn into one (a path the system refuses, a
+device gone) becomes one line ``error: file: reason [os_error]`` and exit 2; a traceback
+is shown only with ``--debug`` (STYLE 7). Command modules import only click at the top,
+so ``pingyi --help`` loads neither pandas nor pyarrow.
 """
 
 from __future__ import annotations
 
+import errno
 import gc
 import importlib.abc
+import os
 import sys
 from typing import Any
 
 import click
 
 from pingyi import __version__
-from pingyi.errors import PingyiError
+from pingyi.errors import EXIT_USAGE, PingyiError, Problem, os_words
 from pingyi.report.escaping import terminal_text
 
 
 class PingyiGroup(click.Group):
-    """Turns a PingyiError raised by any command into messages and an exit code."""
+    """Turns a PingyiError raised by any command into messages and an exit code, and so
+    an OSError that escapes one: the net under every path a command did not check."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -30,6 +35,24 @@ class PingyiGroup(click.Group):
                 raise
             report_problems(error)
             ctx.exit(error.exit_code)
+        except (OSError, RuntimeError) as error:
+            cause = _os_error(error)
+            if cause is None or cause.errno == errno.EPIPE or ctx.params.get("debug"):
+                raise  # a closed pipe (| head) is click's to quiet
+            file = cause.filename
+            name = os.fsdecode(file) if isinstance(file, str | bytes | os.PathLike) else ""
+            report_problems(PingyiError([Problem(name, None, "", "os_error", os_words(cause))]))
+            ctx.exit(EXIT_USAGE)
+
+
+def _os_error(error: BaseException) -> OSError | None:
+    """The OSError behind ``error``: itself, or the one Python 3.11's ``Path.resolve``
+    turns into a RuntimeError ("Symlink loop from ...") for a loop of links."""
+    if isinstance(error, OSError):
+        return error
+    if isinstance(error.__context__, OSError) and str(error).startswith("Symlink loop"):
+        return error.__context__
+    return None
 
 
 def report_problems(error: PingyiError) -> None:

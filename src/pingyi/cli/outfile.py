@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from pingyi.errors import PingyiError, Problem
+from pingyi.errors import PingyiError, Problem, refuse_os
 
 
 def refuse_overwrite(path: Path, force: bool, inputs: Iterable[Path]) -> None:
-    """Raise unless ``path`` may be written: its folder exists, it is not one of the
-    run's ``inputs``, and it does not exist yet (or ``force``)."""
+    """Raise unless ``path`` may be written: the system takes its name, its folder exists,
+    it is not one of the run's ``inputs``, and it does not exist yet (or ``force``)."""
+    refuse_os(path)
     problem = _why_not(path, force, inputs)
     if problem:
         raise PingyiError([Problem(str(path), None, "", "output_refused", problem)])

@@ -20,7 +20,9 @@ def command(category_id: str, results_dir: str, fmt: str, lang: str) -> None:
         pingyi rank --category local --results pingyi-results --format csv
     """
     from pingyi.cli.standings import show_category
+    from pingyi.errors import refuse_os
     from pingyi.results.read import category_of, read_checked_results
 
+    refuse_os(results_dir)
     document = read_checked_results(results_dir)
     show_category(document, category_of(document, category_id, results_dir), fmt, lang)

@@ -82,10 +82,12 @@ def command(
     from pingyi.cli import ballot_args
     from pingyi.cli.problems import report_notices
     from pingyi.cli.progress import progress_bar
+    from pingyi.errors import refuse_os
     from pingyi.results import digests
     from pingyi.results.build import build
 
     files = ballot_args.expand(ballots)
+    refuse_os(output)  # before the count, and before anything resolves it
     log_path = Path(audit_log) if audit_log else None
     log = None
     if log_path is not None:

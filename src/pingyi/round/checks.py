@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from pingyi.errors import Problem
+from pingyi.errors import Problem, refused_path
 from pingyi.round.item_checks import check_items
 from pingyi.round.items import columns_of
 from pingyi.round.models import (
@@ -90,7 +90,10 @@ def cross_check(values: dict[str, Any], doc: Located, display: str, base_dir: Pa
     for key in ("adjustments", "previous", "corrections"):
         _check_path(report, key, values.get(key), base_dir)
     opinions = values.get("opinions")
-    if opinions is not None and not (base_dir / opinions.file).is_file():
+    refused = refused_path(base_dir / opinions.file, opinions.file) if opinions is not None else None
+    if refused:
+        report.add(("opinions", "file"), "os_error", refused)
+    elif opinions is not None and not (base_dir / opinions.file).is_file():
         report.add(
             ("opinions", "file"),
             "file_not_found",
@@ -231,6 +234,10 @@ def _check_path(report: _Reporter, key: str, value: str | None, base_dir: Path) 
     if value is None:
         return
     path = base_dir / value
+    refused = refused_path(path / "results.json" if key == "previous" else path, value)
+    if refused:
+        report.add((key,), "os_error", refused)
+        return
     if key == "previous":
         if not (path / "results.json").is_file():
             report.add(

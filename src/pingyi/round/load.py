@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from pingyi.errors import PingyiError, Problem
+from pingyi.errors import PingyiError, Problem, os_problem, refusal
 from pingyi.round import schemes
 from pingyi.round.checks import cross_check
 from pingyi.round.models import ANY_FILE_KEYS, Round
@@ -57,6 +57,9 @@ def load_scheme(name_or_path: str) -> Located:
 
 
 def _load_document(path: Path, display: str, kind: str, stack: list[Path], files: list[Path]) -> Located:
+    refused = refusal(path)
+    if refused is not None:
+        raise PingyiError([os_problem(display, refused)])
     if path.is_dir():
         raise PingyiError([Problem(display, None, "", "not_a_file", "is a folder, not a file")])
     if not path.exists():
@@ -134,6 +137,9 @@ def _resolve_extends(extends: Any, path: Path, display: str, line: int) -> tuple
             ]
         )
     relative = path.parent / extends
+    refused = refusal(relative)
+    if refused is not None:
+        raise PingyiError([os_problem(display, refused, line=line, field="extends", named=extends)])
     if relative.is_file():
         return relative, os.path.normpath(os.path.join(os.path.dirname(display), extends))
     builtin = schemes.builtin_path(extends)
@@ -205,6 +211,9 @@ def _check_table_path(doc: Located, key: Path_, path: Path, what: str) -> None:
     """
     file, line = doc.where[key]
     named = doc.data[key[0]]
+    refused = refusal(path)
+    if refused is not None:
+        raise PingyiError([os_problem(file, refused, line=line, field=format_path(key), named=named)])
     if path.suffix.lower() not in TABLE_SUFFIXES:
         raise PingyiError(
             [

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Protocol
 
+from pingyi.errors import refused_path
 from pingyi.round.grading import GradeRequirement, Grading, MeasureRequirement
 from pingyi.round.models import Option, Satisfaction, mark_options
 from pingyi.round.yamlfile import Path_
@@ -144,7 +145,10 @@ def _check_sources(report: Reporter, values: dict[str, Any], base_dir: Path) -> 
     for i, component in enumerate(composite.components if composite is not None else []):
         if component.source != "results" or component.path is None:
             continue
-        if not (base_dir / component.path / "results.json").is_file():
+        refused = refused_path(base_dir / component.path / "results.json", component.path)
+        if refused:
+            report.add(("composite", "components", i, "path"), "os_error", refused)
+        elif not (base_dir / component.path / "results.json").is_file():
             report.add(
                 ("composite", "components", i, "path"),
                 "file_not_found",

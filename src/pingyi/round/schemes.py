@@ -25,8 +25,9 @@ def builtin_names() -> list[str]:
 
 
 def builtin_path(name: str) -> Path | None:
-    path = schemes_dir() / f"{name}.yaml"
-    return path if path.is_file() else None
+    """The file of a built-in scheme, or ``None``: only a name :func:`builtin_names` lists
+    (so ``../x`` or a name over 255 bytes is never a path to probe)."""
+    return schemes_dir() / f"{name}.yaml" if name in builtin_names() else None
 
 
 def builtin_display(name: str) -> str:

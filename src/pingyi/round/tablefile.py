@@ -11,7 +11,7 @@ import difflib
 import io
 from pathlib import Path
 
-from pingyi.errors import PingyiError, Problem
+from pingyi.errors import PingyiError, Problem, refuse_os
 from pingyi.round.yamlfile import read_text
 
 Row = tuple[int, dict[str, str]]
@@ -22,6 +22,7 @@ TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 
 def read_rows(path: Path, display: str, required: tuple[str, ...]) -> list[Row]:
     """(line, {column: text}) for every non-empty row; the header must hold ``required``."""
+    refuse_os(path, display)
     if not path.is_file():
         raise PingyiError([Problem(display, None, "", "file_not_found", "file not found")])
     if path.suffix.lower() in (".xlsx", ".xlsm"):
