@@ -314,6 +314,25 @@ def test_quota_missed_is_a_warning_and_an_error_under_strict(write):
     assert "warning: quota missed: 群众75% (50.00%, 2 sheets; required ≥ 75%)" in strict.stderr
 
 
+def test_a_missed_quota_never_reads_as_met(write):
+    """Defect: 5999 of 9999 sheets against a 60 % minimum read "(60.00%, …; required ≥ 60%)",
+    and a 60.5 % line read "≥ 61%". The line is shown exactly and the share on its side."""
+    path = write(
+        "round.yaml",
+        ROUND + "quotas:\n  - {strata: [群众], min_share: 0.6, label: q60}\n"
+        "  - {strata: [企业], max_share: 0.4, label: q40}\n  - {strata: [群众], min_share: 0.605}\n",
+    )
+    rows = [f"{i},{'群众' if i < 5999 else '企业'},A,B,C" for i in range(9999)]
+    ballots = write("b.csv", "sheet,stratum,a,b,c\n" + "\n".join(rows) + "\n")
+    result = CliRunner().invoke(cli, ["check", str(path), str(ballots), "--format", "json"])
+    quotas = json.loads(result.stdout)["ballots"]["quotas"]
+    assert [(q["share"], q["required"], q["met"]) for q in quotas] == [
+        ("59.995%", "≥ 60%", False),  # 5999/9999 = 59.99599…%: one decimal more, rounded down
+        ("40.005%", "≤ 40%", False),  # 4000/9999 = 40.00400…%: one decimal more, rounded up
+        ("60.00%", "≥ 60.5%", False),  # 60.00 is below 60.5 as it stands
+    ]
+
+
 def test_more_counted_than_issued_voids_the_round(write):
     path = write("round.yaml", ROUND.replace("name: 企业代表}", "name: 企业代表, issued: 1}"))
     result = CliRunner().invoke(cli, ["check", str(path), str(write("b.csv", SHEETS))])

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from pingyi.ballots.count import BallotCounts
-from pingyi.numbers import show_percent
+from pingyi.engine.against import Relation, percent_against
+from pingyi.numbers import plain, show_percent
 
 
 @dataclass(frozen=True)
@@ -16,8 +17,9 @@ class QuotaStatus:
     strata: tuple[str, ...]
     count: int
     share: Fraction
-    required: str
+    required: str  # the lines, exactly: ``≥ 60%``, ``≥ 60.5%`` (never rounded onto another line)
     met: bool
+    shown: str  # the share as words show it beside ``required``: never on the wrong side of a line
 
 
 @dataclass(frozen=True)
@@ -47,12 +49,15 @@ def quota_status(counts: BallotCounts) -> list[QuotaStatus]:
         count = int(sum(counts.sheets_by_stratum[index[s]] for s in quota.strata))
         share = Fraction(count, total) if total else Fraction(0)
         checks, words = [], []
+        missed: list[tuple[Relation, Fraction]] = []  # the lines the share is on the wrong side of
         if quota.min_share is not None:
             checks.append(share >= quota.min_share)
-            words.append(f"≥ {show_percent(quota.min_share, 0)}")
+            words.append(f"≥ {_exact_percent(quota.min_share)}")
+            missed += [("<", quota.min_share)] if not checks[-1] else []
         if quota.max_share is not None:
             checks.append(share <= quota.max_share)
-            words.append(f"≤ {show_percent(quota.max_share, 0)}")
+            words.append(f"≤ {_exact_percent(quota.max_share)}")
+            missed += [(">", quota.max_share)] if not checks[-1] else []
         if quota.min_count is not None:
             checks.append(count >= quota.min_count)
             words.append(f"≥ {quota.min_count}")
@@ -60,8 +65,17 @@ def quota_status(counts: BallotCounts) -> list[QuotaStatus]:
             checks.append(count <= quota.max_count)
             words.append(f"≤ {quota.max_count}")
         label = quota.label or "+".join(quota.strata)
-        result.append(QuotaStatus(label, tuple(quota.strata), count, share, ", ".join(words), all(checks)))
+        shown = percent_against(share, missed[0][0], missed[0][1], 2) if missed else show_percent(share, 2)
+        result.append(
+            QuotaStatus(label, tuple(quota.strata), count, share, ", ".join(words), all(checks), shown)
+        )
     return result
+
+
+def _exact_percent(line: Fraction) -> str:
+    """A quota's line as a percentage, exactly: ``60%``, ``60.5%`` (rounded to a whole
+    percent, 60.5 % read as 61 %, and a 60.2 % share missing it read as a contradiction)."""
+    return plain(line * 100) + "%"
 
 
 def issued_status(counts: BallotCounts) -> list[IssuedStatus]:

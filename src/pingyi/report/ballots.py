@@ -46,7 +46,7 @@ def ballot_summary(counts: BallotCounts) -> dict[str, Any]:
                 "label": q.label,
                 "strata": list(q.strata),
                 "count": q.count,
-                "share": show_percent(q.share, 2),
+                "share": q.shown,
                 "required": q.required,
                 "met": q.met,
             }
@@ -90,7 +90,7 @@ def ballot_problems(counts: BallotCounts) -> list[Problem]:
             None,
             "",
             "quota_missed",
-            f"quota missed: {q.label} ({show_percent(q.share, 2)}, {q.count} sheets; required {q.required})",
+            f"quota missed: {q.label} ({q.shown}, {q.count} sheets; required {q.required})",
             "failure",
         )
         for i, q in enumerate(quota_status(counts))
