@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Literal
 
 from pingyi.ballots.count import BallotCounts
-from pingyi.engine.against import Relation, percent_against
-from pingyi.numbers import plain, show_percent
+from pingyi.numbers import plain
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class QuotaStatus:
     share: Fraction
     required: str  # the lines, exactly: ``≥ 60%``, ``≥ 60.5%`` (never rounded onto another line)
     met: bool
-    shown: str  # the share as words show it beside ``required``: never on the wrong side of a line
+    missed: tuple[Literal["<", ">"], Fraction] | None  # the first share line the share misses
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ def quota_status(counts: BallotCounts) -> list[QuotaStatus]:
         count = int(sum(counts.sheets_by_stratum[index[s]] for s in quota.strata))
         share = Fraction(count, total) if total else Fraction(0)
         checks, words = [], []
-        missed: list[tuple[Relation, Fraction]] = []  # the lines the share is on the wrong side of
+        missed: list[tuple[Literal["<", ">"], Fraction]] = []
         if quota.min_share is not None:
             checks.append(share >= quota.min_share)
             words.append(f"≥ {_exact_percent(quota.min_share)}")
@@ -65,9 +65,9 @@ def quota_status(counts: BallotCounts) -> list[QuotaStatus]:
             checks.append(count <= quota.max_count)
             words.append(f"≤ {quota.max_count}")
         label = quota.label or "+".join(quota.strata)
-        shown = percent_against(share, missed[0][0], missed[0][1], 2) if missed else show_percent(share, 2)
+        first_missed = missed[0] if missed else None
         result.append(
-            QuotaStatus(label, tuple(quota.strata), count, share, ", ".join(words), all(checks), shown)
+            QuotaStatus(label, tuple(quota.strata), count, share, ", ".join(words), all(checks), first_missed)
         )
     return result
 

@@ -9,7 +9,8 @@ import numpy as np
 
 from pingyi.ballots.channels import by_channel
 from pingyi.ballots.count import BallotCounts
-from pingyi.ballots.quotas import issued_status, quota_status
+from pingyi.ballots.quotas import QuotaStatus, issued_status, quota_status
+from pingyi.engine.against import percent_against
 from pingyi.errors import Problem
 from pingyi.numbers import show_percent
 
@@ -46,7 +47,7 @@ def ballot_summary(counts: BallotCounts) -> dict[str, Any]:
                 "label": q.label,
                 "strata": list(q.strata),
                 "count": q.count,
-                "share": q.shown,
+                "share": shown_share(q),
                 "required": q.required,
                 "met": q.met,
             }
@@ -90,7 +91,7 @@ def ballot_problems(counts: BallotCounts) -> list[Problem]:
             None,
             "",
             "quota_missed",
-            f"quota missed: {q.label} ({q.shown}, {q.count} sheets; required {q.required})",
+            f"quota missed: {q.label} ({shown_share(q)}, {q.count} sheets; required {q.required})",
             "failure",
         )
         for i, q in enumerate(quota_status(counts))
@@ -132,3 +133,11 @@ def _valid_marks(counts: BallotCounts) -> np.ndarray:
         valid_codes.append(counts.codes.blank)
     valid: np.ndarray = per_code[:, valid_codes].sum(axis=1)
     return valid
+
+
+def shown_share(q: QuotaStatus) -> str:
+    """A quota's share as shown beside its lines: a missed one on its side of the line it
+    misses (``59.995%`` against ``≥ 60%``, never ``60.00%``: engine.against)."""
+    if q.missed is None:
+        return show_percent(q.share, 2)
+    return percent_against(q.share, q.missed[0], q.missed[1], 2)
