@@ -429,3 +429,42 @@ def test_a_composite_results_path_too_long_is_located_at_its_key(write):
     )
     path = write("round.yaml", text)
     assert _problems(path) == [("round.yaml", NEXT + 3, "composite.components[1].path", "os_error")]
+
+
+# --- wording: what the user wrote, never a Python repr ----------------------------------
+
+
+@pytest.mark.parametrize("written", ["1.0", ".5", "2.50", "-0.25"])
+def test_a_number_where_text_belongs_is_shown_as_written(write, written):
+    path = write("round.yaml", GOOD.replace("{id: c, name: 丙", f"{{id: {written}, name: 丙"))
+    with pytest.raises(PingyiError) as info:
+        load_round(path)
+    messages = [p.message for p in info.value.problems if p.field == "units[2].id"]
+    assert messages == [f"expected a valid string (got {written}); quote it to make it text: '{written}'"]
+
+
+@pytest.mark.parametrize("written", ["~", "null", ""])
+def test_nothing_where_text_belongs_is_said_so(write, written):
+    path = write("round.yaml", GOOD.replace("{id: c, name: 丙", f"{{id: c, name: {written}"))
+    with pytest.raises(PingyiError) as info:
+        load_round(path)
+    assert [(p.field, p.message) for p in info.value.problems] == [
+        ("units[2].name", "expected a valid string (got nothing)")
+    ]
+
+
+def test_yes_no_and_lists_are_shown_in_words(write):
+    path = write("round.yaml", GOOD.replace("{id: c, name: 丙", "{id: [1, 2], name: yes"))
+    with pytest.raises(PingyiError) as info:
+        load_round(path)
+    messages = {p.field: p.message for p in info.value.problems}
+    assert messages["units[2].id"] == "expected a valid string (got a list)"
+    assert messages["units[2].name"].startswith("expected a valid string (got yes); YAML reads bare yes/no")
+
+
+def test_a_bad_count_shows_the_value(write):
+    path = write("round.yaml", GOOD.replace("winners: 1}", "winners: many}"))
+    with pytest.raises(PingyiError) as info:
+        load_round(path)
+    (problem,) = info.value.problems
+    assert problem.message == "expected a number of units like 5 or a share like 30% (got 'many')"

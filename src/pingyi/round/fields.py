@@ -48,7 +48,16 @@ def to_fraction(value: Any) -> Fraction:
             if int(den) == 0:
                 raise ValueError("division by zero")
             return Fraction(int(num), int(den))
-    raise ValueError(f"expected a number like 2, 0.8, 2/3 or 90% (got {value!r})")
+    raise ValueError(f"expected a number like 2, 0.8, 2/3 or 90% (got {written(value)})")
+
+
+def written(value: Any) -> str:
+    """A value that is not a number, in a message: text quoted, anything else by its kind
+    (never Python's repr)."""
+    if isinstance(value, str):
+        return f"'{value}'"
+    kinds = {type(None): "nothing", list: "a list", dict: "a mapping"}
+    return kinds.get(type(value), str(value))
 
 
 def fraction_text(value: Fraction) -> str:
@@ -85,8 +94,8 @@ def to_count(value: Any) -> int | Fraction:
     except ValueError:
         raise PydanticCustomError(
             "count_type",
-            "expected a number of units like 5 or a share like 30% (got {value!r})",
-            {"value": value},
+            "expected a number of units like 5 or a share like 30% (got {value})",
+            {"value": written(value)},
         ) from None
     if not 0 <= share <= 1:
         raise ValueError("a share of a category is between 0 and 100%")

@@ -13,6 +13,7 @@ import functools
 import os
 import types
 import typing
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -164,12 +165,24 @@ def _resolve_extends(extends: Any, path: Path, display: str, line: int) -> tuple
 def _kind(value: Any) -> str:
     return {
         list: "a list",
+        dict: "a mapping",
         str: "text",
         int: "a number",
         float: "a number",
+        Fraction: "a number",
         bool: "yes/no",
         type(None): "nothing",
     }.get(type(value), type(value).__name__)
+
+
+def _shown(value: Any, written: str | None) -> str:
+    """A value in a message as the user wrote it (``1.0``, ``yes``), never Python's repr
+    (``Fraction(1, 1)``, ``True``): text quoted, a list or mapping by its kind."""
+    if isinstance(value, str):
+        return f"'{value}'"
+    if value is None or isinstance(value, list | dict):
+        return _kind(value)
+    return written if written else str(value)
 
 
 # --- units file --------------------------------------------------------------------------
@@ -306,11 +319,14 @@ def _problem(err: Any, section: str, doc: Located, display: str) -> Problem:
     if kind == "missing":
         return Problem(file, line, format_path(path), "missing_key", f"required key '{path[-1]}' is missing")
     message = str(err["msg"]).removeprefix("Value error, ")
+    value, written = err.get("input"), doc.texts.get(path)
     if message.startswith("Input should be "):
         message = "expected " + message.removeprefix("Input should be ")
-        message += f" (got {err['input']!r})"
-    if isinstance(err.get("input"), bool) and "string" in message:
+        message += f" (got {_shown(value, written)})"
+    if isinstance(value, bool) and "string" in message:
         message += "; YAML reads bare yes/no/on/off as true/false, quote the text"
+    elif isinstance(value, int | Fraction) and written and "string" in message:
+        message += f"; quote it to make it text: '{written}'"
     code = "wrong_type" if kind.endswith(("_type", "_parsing")) else "bad_value"
     return Problem(file, line, format_path(path), code, message)
 

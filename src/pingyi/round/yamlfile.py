@@ -23,10 +23,13 @@ Path_ = tuple[str | int, ...]
 
 @dataclass
 class Located:
-    """A data tree and the (file, line) of each path in it."""
+    """A data tree, the (file, line) of each path in it, and the text written for each
+    value YAML read as other than text (``1.0``, ``yes``, ``~``), for messages: a number
+    read as a Fraction is shown as the user wrote it, never as Python's repr."""
 
     data: Any
     where: dict[Path_, tuple[str, int]] = field(default_factory=dict)
+    texts: dict[Path_, str] = field(default_factory=dict)
 
     def locate(self, path: Path_, default_file: str) -> tuple[str, int | None]:
         """The file and line of ``path``, or of its nearest ancestor that has one."""
@@ -250,7 +253,10 @@ def _build(
             out.where[path + (index,)] = (display, item.start_mark.line + 1)
             items.append(_build(item, path + (index,), display, out, problems, scalars))
         return items
-    return _scalar(node, path, display, problems, scalars)
+    value = _scalar(node, path, display, problems, scalars)
+    if not isinstance(value, str):
+        out.texts[path] = node.value
+    return value
 
 
 def _scalar(
@@ -312,7 +318,8 @@ def merge(base: Located, overlay: Located) -> Located:
     """
     where = dict(base.where)
     data = _merge_into(base.data, overlay.data, (), where, overlay.where)
-    return Located(data, where)
+    # a value that is not text at a path comes from the document whose text it keeps
+    return Located(data, where, {**base.texts, **overlay.texts})
 
 
 def _merge_into(
