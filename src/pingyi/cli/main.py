@@ -91,7 +91,6 @@ _register()
 def main() -> None:
     _keep_pandas_out()
     _collect_less()
-    _keep_freed_memory()
     try:
         cli(prog_name="pingyi")
     finally:
@@ -108,29 +107,6 @@ def _collect_less() -> None:
     exits, so the exit frees memory without that last sweep. The library keeps Python's
     defaults."""
     gc.set_threshold(200_000, *gc.get_threshold()[1:])
-
-
-def _keep_freed_memory() -> None:
-    """Counting makes and drops arrays of a few MB for every batch of sheets. glibc's
-    malloc hands blocks that large back to the system when they are freed (mmap, or
-    trimming the heap), so the next batch's arrays fault their pages in again: 60,000 page
-    faults and 0.35 s of system time at 10^6 sheets. Fixed thresholds (blocks up to 32 MB
-    from the heap, the heap trimmed past 64 MB free) keep freed blocks for the next batch:
-    0.15 s less system time, 15 MB more peak memory. Only where the C library has
-    ``mallopt`` (glibc); the library leaves its caller's allocator alone."""
-    if not sys.platform.startswith("linux"):
-        return
-    import ctypes
-
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
-        return
-    mallopt(_M_MMAP_THRESHOLD, 32 << 20)
-    mallopt(_M_TRIM_THRESHOLD, 64 << 20)
-
-
-_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's malloc.h
 
 
 def _keep_pandas_out() -> None:
