@@ -468,3 +468,31 @@ def test_a_bad_count_shows_the_value(write):
         load_round(path)
     (problem,) = info.value.problems
     assert problem.message == "expected a number of units like 5 or a share like 30% (got 'many')"
+
+
+@pytest.mark.parametrize("delimiter", [r'"\n"', "'\"'", "é", "中", "''", "';;'"])
+def test_a_delimiter_the_reader_cannot_use_is_a_round_file_error(write, delimiter):
+    path = write("round.yaml", GOOD + f"ballots: {{delimiter: {delimiter}}}\n")
+    with pytest.raises(PingyiError) as info:
+        load_round(path)
+    assert [p.as_tuple()[1:] for p in info.value.problems] == [(NEXT, "ballots.delimiter", "bad_value")]
+    assert "one ASCII character" in info.value.problems[0].message
+
+
+@pytest.mark.parametrize("delimiter", [r'"\r"', r'"\0"'])
+def test_a_control_character_as_delimiter_is_a_round_file_error(write, delimiter):
+    path = write("round.yaml", GOOD + f"ballots: {{delimiter: {delimiter}}}\n")
+    assert _problems(path) == [("round.yaml", NEXT, "ballots.delimiter", "control_character")]
+
+
+@pytest.mark.parametrize("delimiter", [r'"\t"', ";", "'|'", "' '"])
+def test_usual_delimiters_are_fine(write, delimiter):
+    path = write("round.yaml", GOOD + f"ballots: {{delimiter: {delimiter}}}\n")
+    load_round(path)
+
+
+def test_tally_with_a_newline_delimiter_blames_the_round_file(write):
+    path = write("round.yaml", GOOD + 'ballots: {delimiter: "\\n"}\n')
+    ballots = write("b.csv", "sheet,stratum,a,b,c\nX1,service,A,B,C\n")
+    line = _one_line_exit_2(["tally", str(path), str(ballots), "-o", str(path.parent / "o")])
+    assert line.startswith(f"error: {path}:{NEXT}: ballots.delimiter: ") and line.endswith("[bad_value]")

@@ -281,7 +281,20 @@ class Ballots(OnlineKeys):
     invalid_codes: list[str] = []
     encoding: Literal["auto", "utf-8", "utf-8-sig", "gb18030", "gbk"] = "auto"
     sheet: str | None = None
-    delimiter: str = Field(",", min_length=1, max_length=1)
+    delimiter: str = ","
+
+    @field_validator("delimiter")
+    @classmethod
+    def _one_character(cls, delimiter: str) -> str:
+        """The CSV reader splits lines on one ASCII character; a line break would end every
+        cell, and the double quote opens quoted cells. Refused here, at the round file's key,
+        rather than by the reader, in its words, against a ballot file."""
+        if len(delimiter) != 1 or not delimiter.isascii() or delimiter in '\r\n"':
+            raise ValueError(
+                "the delimiter is one ASCII character other than a line break or '\"' "
+                "(e.g. ',', ';', '|', or \"\\t\" for a tab)"
+            )
+        return delimiter
 
 
 class Confidence(Section):
