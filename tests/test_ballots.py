@@ -507,3 +507,17 @@ def test_a_malformed_rows_detail_is_one_line(round_, write):
     c = read_ballots(round_, [write("b.csv", SHEETS + '6,企业,"A\r\nB",B,C,C\n')])
     (malformed,) = [j for j in c.rejects if j.reason == "malformed_row"]
     assert malformed.detail == 'wrong number of fields: 6,企业,"A\\r\\nB",B,C,C'
+
+
+def test_a_loop_of_links_or_a_name_too_long_is_a_located_error_from_the_library(round_, tmp_path):
+    """Defect: read_ballots raised Python 3.11's RuntimeError for a loop of symbolic links
+    (the command line had its own check; a library caller got the traceback)."""
+    (tmp_path / "a.csv").symlink_to(tmp_path / "b.csv")
+    (tmp_path / "b.csv").symlink_to(tmp_path / "a.csv")
+    long = tmp_path / ("x" * 300 + ".csv")
+    with pytest.raises(PingyiError) as caught:
+        read_ballots(round_, [tmp_path / "a.csv", long])
+    assert [(p.file, p.code) for p in caught.value.problems] == [
+        (str(tmp_path / "a.csv"), "os_error"),
+        (str(long), "os_error"),
+    ]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pingyi.ballots.files import BallotFile
 from pingyi.ballots.sniff import file_kind
-from pingyi.errors import PingyiError, Problem
+from pingyi.errors import PingyiError, Problem, os_problem, refusal
 
 
 def ballot_files(paths: Iterable[str | os.PathLike[str]], displays: list[str] | None) -> list[BallotFile]:
@@ -16,6 +16,9 @@ def ballot_files(paths: Iterable[str | os.PathLike[str]], displays: list[str] | 
     never depends on the order of arguments), each given once, every unreadable one named."""
     paths = list(paths)
     names = displays if displays is not None else [str(p) for p in paths]
+    refused = [(name, refusal(p)) for p, name in zip(paths, names, strict=True)]
+    if any(error is not None for _, error in refused):  # a loop of links, a name too long: before resolve()
+        raise PingyiError([os_problem(name, error) for name, error in refused if error is not None])
     given = [(Path(p).resolve(), name) for p, name in zip(paths, names, strict=True)]
     if not given:
         raise PingyiError([Problem("", None, "", "no_ballots", "no ballot files given")])
