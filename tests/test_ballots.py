@@ -521,3 +521,15 @@ def test_a_loop_of_links_or_a_name_too_long_is_a_located_error_from_the_library(
         (str(tmp_path / "a.csv"), "os_error"),
         (str(long), "os_error"),
     ]
+
+
+def test_tally_says_which_empty_lines_it_skipped_as_check_does(round_, write, tmp_path):
+    """Defect: README says empty lines are skipped and reported; only check reported them."""
+    ballots = write("b.csv", SHEETS.replace("2,企业", "\n  \n2,企业", 1))
+    round_file = str(round_.base_dir / "round.yaml")
+    runner = CliRunner()
+    tally = runner.invoke(cli, ["tally", round_file, str(ballots), "-o", str(tmp_path / "out"), "-q"])
+    check = runner.invoke(cli, ["check", round_file, str(ballots)])
+    note = f"note: {ballots}: 2 empty lines skipped"
+    assert tally.exit_code == check.exit_code == 0
+    assert note in tally.stderr.splitlines() and note in check.stderr.splitlines()

@@ -5,11 +5,15 @@ from __future__ import annotations
 import sys
 from contextlib import nullcontext
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from pingyi.cli.options import format_option, lang_option, quiet_option
 from pingyi.cli.output import echo, machine_bytes
+
+if TYPE_CHECKING:
+    from pingyi.results.bundle import Tally
 
 
 @click.command(name="tally")
@@ -108,6 +112,7 @@ def command(
                 hash_ballots=True,
             )
         report_notices(t.problems)
+        _note_empty_lines(t)
         if log_path is not None:
             _refuse_log(log_path, force, [i.path for i in t.inputs], output)
         target = write_results(t, output, strict=strict, command=["pingyi", *sys.argv[1:]])
@@ -132,6 +137,13 @@ def command(
         )
     if not quiet:
         echo(f"results written to {target}/", err=True)
+
+
+def _note_empty_lines(t: Tally) -> None:
+    """Empty lines are skipped, not sheets (README), and said so, as ``check`` says it."""
+    for source in t.ballots.files if t.ballots is not None else ():
+        if source.empty_lines:
+            echo(f"note: {source.display}: {source.empty_lines} empty lines skipped", err=True)
 
 
 def _refuse_log(path: Path, force: bool, inputs: list[Path], output: str) -> None:
