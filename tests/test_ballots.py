@@ -494,7 +494,7 @@ def test_a_line_with_nothing_in_it_is_an_empty_line_not_a_sheet(round_, write, j
     c = read_ballots(round_, [write("b.csv", SHEETS + junk)])
     assert (c.read, c.counted, c.rejected) == (5, 4, 1)
     assert [(j.line, j.sheet, j.reason) for j in c.rejects] == [(6, "5", "all_blank")]
-    assert c.files[0].empty_lines == 1
+    assert c.files[0].empty_lines == (0 if junk == "\x1a" else 1)  # a file's last Ctrl-Z is dropped
     if junk.endswith("\n"):  # and in the middle of the file
         c = read_ballots(round_, [write("b.csv", SHEETS.replace("2,企业", junk + "2,企业", 1))])
         assert (c.read, c.counted, c.files[0].empty_lines) == (5, 4, 1)
@@ -533,3 +533,31 @@ def test_tally_says_which_empty_lines_it_skipped_as_check_does(round_, write, tm
     note = f"note: {ballots}: 2 empty lines skipped"
     assert tally.exit_code == check.exit_code == 0
     assert note in tally.stderr.splitlines() and note in check.stderr.splitlines()
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+@pytest.mark.parametrize("cut", [False, True])
+def test_a_dos_end_of_file_byte_glued_to_the_last_field_changes_nothing(write, monkeypatch, encoding, cut):
+    """Defect: ``…,A,A,A\\x1a`` (Ctrl-Z right after the last field, no line break) made that
+    last mark an unknown code, an invalid mark; on a line of its own it was an empty line."""
+    from pingyi.ballots import ranges
+
+    if cut:  # read in byte ranges: the last range ends the file
+        monkeypatch.setattr(ranges, "RANGE_BYTES", 32)
+    r = load_round(write("round.yaml", ROUND + f"ballots: {{encoding: {encoding}}}\n"))
+    plain = read_ballots(
+        r, [write("plain.csv", SHEETS.replace("5,群众,,,\n", "5,群众,A,A,C").encode(encoding))]
+    )
+    glued = read_ballots(
+        r, [write("glued.csv", SHEETS.replace("5,群众,,,\n", "5,群众,A,A,C\x1a").encode(encoding))]
+    )
+    assert (glued.read, glued.counted) == (plain.read, plain.counted) == (5, 5)
+    assert glued.counts.tolist() == plain.counts.tolist()
+    assert counts_of(glued, 2)[1] == [1, 0, 1, 1, 0]  # sheet 5's C counted, not invalid
+    long_round = load_round(write("long.yaml", ROUND + "ballots: {layout: long}\n"))
+    long = read_ballots(long_round, [write("l.csv", _as_long(SHEETS).rstrip("\n") + "\x1a")])
+    assert (
+        long.counts.tolist() == read_ballots(long_round, [write("m.csv", _as_long(SHEETS))]).counts.tolist()
+    )
+    header_only = read_ballots(r, [write("plain.csv", b"sheet,stratum,a,b,c\x1a")])
+    assert header_only.read == 0

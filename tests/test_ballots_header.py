@@ -81,7 +81,10 @@ def test_an_empty_first_line_before_the_header_is_named_for_what_it_is(round_, w
         read_ballots(round_, [path])
     assert [p.as_tuple() for p in caught.value.problems] == [(str(path), 1, "", "blank_header")]
     assert "the first line is empty" in caught.value.problems[0].message
-    for blank in ("", " \n", "\n\n\x1a"):  # nothing at all in the file: no header row
+    with pytest.raises(PingyiError) as caught:  # a DOS end-of-file byte is nothing too
+        read_ballots(round_, [write("z.csv", "\x1a\n" + SHEETS)])
+    assert caught.value.problems[0].code == "blank_header"
+    for blank in ("", " \n", "\n\n\x1a", "\x1a"):  # nothing at all in the file: no header row
         with pytest.raises(PingyiError) as caught:
             read_ballots(round_, [write("e.csv", blank)])
         assert caught.value.problems[0].code == "empty_file"

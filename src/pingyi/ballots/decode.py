@@ -12,17 +12,22 @@ read them, with no second pass over the file:
   would do), so the parser always reads UTF-8.
 
 Bad bytes raise :class:`BadBytes` with their offset in the file, from which the reader
-names the line. Memory is bounded by one block.
+names the line. Memory is bounded by one block. The DOS end-of-file byte (Ctrl-Z) that old
+Windows tools append is dropped from a file's end: glued to the last field, it would make
+that mark an unknown code.
 """
 
 from __future__ import annotations
 
 import codecs
 import io
+import os
 from typing import Any, BinaryIO
 
 import numpy as np
 import pyarrow as pa
+
+DOS_END_OF_FILE = b"\x1a"
 
 
 class QuoteFound(Exception):
@@ -51,6 +56,7 @@ class DecodingReader(io.RawIOBase):
         self.carry = b""  # UTF-8: the start of a character cut by the end of the last block
         self.out = b""  # GB18030: UTF-8 not yet handed on
         self.ended = False
+        self.file_end = _ends_file(raw, start + limit)  # the last bytes read are the file's last
 
     def readable(self) -> bool:
         return True
@@ -74,6 +80,8 @@ class DecodingReader(io.RawIOBase):
         self.left -= n
         self.done += n
         self.offset += n
+        if self.file_end and self.left <= 0 and n:  # the file's last block
+            n = len(bytes(view[:n]).rstrip(DOS_END_OF_FILE))
         if not self.quotes and bytes(view[:n]).find(b'"') >= 0:  # a copy, then memchr: 0.2 ms a block
             raise QuoteFound
         return n
@@ -101,6 +109,14 @@ class DecodingReader(io.RawIOBase):
             raise BadBytes(self.offset - n - pending + exc.start) from None
         self.out = text.encode("utf-8")
         self.ended = n == 0
+
+
+def _ends_file(raw: BinaryIO, end: int) -> bool:
+    """Whether offset ``end`` of ``raw`` is the end of its file (False when not a file)."""
+    try:
+        return os.fstat(raw.fileno()).st_size <= end
+    except (AttributeError, OSError, ValueError):
+        return False
 
 
 def _valid_utf8(block: memoryview) -> bool:

@@ -144,7 +144,8 @@ def csv_header(source: BallotFile, encoding: TextEncoding, delimiter: str, quote
     with open(source.path, "rb") as raw:
         stream = DecodingReader(raw, 0, size, encoding.codec)
         if header_only(source):
-            stream = DecodingReader(io.BytesIO(raw.read() + b"\n"), 0, size + 1, encoding.codec)
+            data = raw.read().rstrip(b"\x1a") + b"\n"  # and a DOS end-of-file byte dropped (decode.py)
+            stream = DecodingReader(io.BytesIO(data), 0, len(data), encoding.codec)
         try:
             reader = pacsv.open_csv(
                 stream,
@@ -158,7 +159,7 @@ def csv_header(source: BallotFile, encoding: TextEncoding, delimiter: str, quote
                 raise source.problem("empty_file", "has no header row", line=1) from None
             raise read_error(source, exc) from None
         names: list[str] = reader.schema.names
-    if not "".join(names).strip():
+    if not "".join(names).replace("\x1a", "").strip():
         with open(source.path, "rb") as raw:
             more = raw.read(HEADER_BLOCK).strip(b" \t\r\n\x0c\x1a" + delimiter.encode())
         if more:

@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 
 from pingyi.ballots.files import BallotFile, FileNotes
 
-DOS_END_OF_FILE = "\x1a"  # Ctrl-Z, which old Windows tools still append to a text file
+DOS_END_OF_FILE = "\x1a"  # Ctrl-Z, which old Windows tools append to a text file (decode.py)
 
 
 def blank_rows_as_empty_lines(notes: FileNotes, delimiter: str) -> FileNotes:
