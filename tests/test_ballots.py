@@ -528,11 +528,13 @@ def test_tally_says_which_empty_lines_it_skipped_as_check_does(round_, write, tm
     ballots = write("b.csv", SHEETS.replace("2,企业", "\n  \n2,企业", 1))
     round_file = str(round_.base_dir / "round.yaml")
     runner = CliRunner()
-    tally = runner.invoke(cli, ["tally", round_file, str(ballots), "-o", str(tmp_path / "out"), "-q"])
+    tally = runner.invoke(cli, ["tally", round_file, str(ballots), "-o", str(tmp_path / "out")])
     check = runner.invoke(cli, ["check", round_file, str(ballots)])
     note = f"note: {ballots}: 2 empty lines skipped"
     assert tally.exit_code == check.exit_code == 0
     assert note in tally.stderr.splitlines() and note in check.stderr.splitlines()
+    quiet = runner.invoke(cli, ["tally", round_file, str(ballots), "-o", str(tmp_path / "q"), "-q"])
+    assert quiet.exit_code == 0 and "note" not in quiet.stderr  # -q: no notes on stderr
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
@@ -561,3 +563,24 @@ def test_a_dos_end_of_file_byte_glued_to_the_last_field_changes_nothing(write, m
     )
     header_only = read_ballots(r, [write("plain.csv", b"sheet,stratum,a,b,c\x1a")])
     assert header_only.read == 0
+
+
+def test_unnamed_columns_after_the_header_are_not_one_column_twice(round_, write, tmp_path):
+    """Defect: two empty header cells (Excel saving a wider used range: ``…,c,,``, or a
+    formatted cell right of an XLSX header) were "column '' appears twice"."""
+    from openpyxl import Workbook
+    from openpyxl.styles import PatternFill
+
+    csv = read_ballots(round_, [write("b.csv", "sheet,stratum,a,b,c,,\n1,企业,A,B,C,,\n2,群众,A,,C,,\n")])
+    book = Workbook()
+    for row in [
+        ["sheet", "stratum", "a", "b", "c"],
+        ["1", "企业", "A", "B", "C"],
+        ["2", "群众", "A", None, "C"],
+    ]:
+        book.active.append(row)
+    book.active.cell(row=1, column=8).fill = PatternFill("solid", fgColor="FFFF00")
+    book.save(tmp_path / "x.xlsx")
+    xlsx = read_ballots(round_, [tmp_path / "x.xlsx"])
+    assert (csv.read, csv.counted) == (xlsx.read, xlsx.counted) == (2, 2)
+    assert csv.counts.tolist() == xlsx.counts.tolist()

@@ -275,6 +275,7 @@ def test_report_bytes_never_depend_on_lxml(monkeypatch):
         (["'引号'", "a/b:c"], ["_引号_", "a_b_c"]),
         (["   ", ""], ["sheet", "sheet(2)"]),
         (["甲" * 40, "甲" * 40], ["甲" * 31, "甲" * 28 + "(2)"]),
+        (["𠀀" * 20, "𠀀" * 20], ["𠀀" * 15, "𠀀" * 14 + "(2)"]),  # two UTF-16 units each, as Excel counts
     ],
 )
 def test_sheet_titles_are_names_excel_opens_without_repair(names, titles):

@@ -94,6 +94,8 @@ def _by_trimmed_name(source: BallotFile, header: list[str]) -> dict[str, str]:
     named: dict[str, str] = {}
     for original in header:
         name = original.strip()
+        if not name:  # an unnamed column (a spreadsheet's used range past the header) is not read
+            continue
         if name in named:
             first = named[name]
             message = (

@@ -112,7 +112,8 @@ def command(
                 hash_ballots=True,
             )
         report_notices(t.problems)
-        _note_empty_lines(t)
+        if not quiet:
+            _note_empty_lines(t)
         if log_path is not None:
             _refuse_log(log_path, force, [i.path for i in t.inputs], output)
         target = write_results(t, output, strict=strict, command=["pingyi", *sys.argv[1:]])

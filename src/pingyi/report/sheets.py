@@ -221,11 +221,11 @@ def _solid(colour: str) -> PatternFill:
 
 
 def sheet_title(text: str, taken: set[str]) -> str:
-    """A worksheet name Excel accepts: at most 31 characters, none of []:*?/\\, no
-    apostrophe first or last, not blank, not ``History`` (Excel keeps it for itself), and
-    unique whatever the case (Excel takes ``Local`` and ``local`` for one name, and repairs
-    the workbook)."""
-    clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in xlsx_text(text))[:31]
+    """A worksheet name Excel accepts: at most 31 characters (UTF-16 units, as Excel counts
+    them), none of []:*?/\\, no apostrophe first or last, not blank, not ``History`` (Excel
+    keeps it for itself), and unique whatever the case (Excel takes ``Local`` and ``local``
+    for one name, and repairs the workbook)."""
+    clean = _excel_length("".join("_" if ch in "[]:*?/\\" else ch for ch in xlsx_text(text)), 31)
     if clean.startswith("'"):
         clean = "_" + clean[1:]
     if clean.endswith("'"):
@@ -236,9 +236,17 @@ def sheet_title(text: str, taken: set[str]) -> str:
     name, n = clean, 2
     while name.casefold() in used:
         suffix = f"({n})"
-        name, n = clean[: 31 - len(suffix)] + suffix, n + 1
+        name, n = _excel_length(clean, 31 - len(suffix)) + suffix, n + 1
     taken.add(name)
     return name
+
+
+def _excel_length(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters as Excel counts them: UTF-16 units, so a
+    character beyond the BMP (CJK extension B: 𠀀) counts two."""
+    while len(text.encode("utf-16-le")) > 2 * limit:
+        text = text[:-1]
+    return text
 
 
 def replaced(wb: Workbook, lang: str = "zh") -> list[str]:
