@@ -142,3 +142,25 @@ def test_any_split_of_a_long_file_gives_the_same_result(tmp_path_factory, seed, 
     split = read_ballots(r, parts)
     assert _summary(split) == _summary(whole)
     assert np.array_equal(split.sheets_by_stratum, whole.sheets_by_stratum)
+
+
+def test_a_long_xlsx_row_with_only_an_unread_column_is_an_empty_line(write, tmp_path):
+    """Defect: a workbook row with only a note (a column the round does not read) was a
+    phantom sheet, rejected as unknown_unit with no id; the same rows as CSV are an empty
+    line. Long workbooks now count their empty lines too."""
+    r = load_round(write("round.yaml", ROUND))
+    rows = [
+        ["sheet", "stratum", "unit", "mark", "note"],
+        ["1", "企业", "a", "A", ""],
+        ["", "", "", "", "复核"],
+    ]
+    rows += [[" ", "", "", "", ""], ["1", "企业", "b", "B", ""]]
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.save(tmp_path / "l.xlsx")
+    xlsx = read_ballots(r, [tmp_path / "l.xlsx"])
+    csv = read_ballots(r, [write("l.csv", "\n".join(",".join(row) for row in rows) + "\n")])
+    assert (xlsx.read, xlsx.counted, xlsx.rejects) == (csv.read, csv.counted, csv.rejects) == (1, 1, [])
+    assert xlsx.files[0].empty_lines == csv.files[0].empty_lines == 2
+    assert xlsx.counts.tolist() == csv.counts.tolist()

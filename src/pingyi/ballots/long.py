@@ -255,15 +255,24 @@ def _long_table(
 
 
 def _xlsx_table(r: Round, source: BallotFile, names: list[str]) -> tuple[pa.Table, np.ndarray, FileNotes]:
+    """A long workbook's rows with anything in the columns read (a row with only a note
+    in another column is an empty line, as in a CSV file), their lines, and what reading
+    noticed."""
     sheet = Worksheet(source, r.ballots.sheet)
     try:
         require(source, sheet.header, names, r.ballots.delimiter)  # xlsx header cells are trimmed
         position = {name: i for i, name in enumerate(sheet.header)}
-        body = [(line, row) for line, row in sheet.body(names) if any(row)]
+        rows = list(sheet.body(names))
     finally:
         sheet.close()
-    shifted = [(line, row) for line, row in body if overlong(sheet.header, row)]
+    shifted = [(line, row) for line, row in rows if overlong(sheet.header, row)]
     malformed = tuple((line, r.ballots.delimiter.join(row)) for line, row in shifted)
-    body = [item for item in body if not overlong(sheet.header, item[1])]
-    notes = FileNotes("xlsx", (), malformed, 0, source.path.stat().st_size)
+    read = [position[name] for name in names]
+    body = [
+        (line, row)
+        for line, row in rows
+        if not overlong(sheet.header, row) and any(i < len(row) and row[i].strip() for i in read)
+    ]
+    empty = len(rows) - len(shifted) - len(body)
+    notes = FileNotes("xlsx", (), malformed, empty, source.path.stat().st_size)
     return column_table(names, position, body), np.array([line for line, _ in body], dtype=np.int64), notes
