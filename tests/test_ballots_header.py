@@ -88,3 +88,17 @@ def test_an_empty_first_line_before_the_header_is_named_for_what_it_is(round_, w
         with pytest.raises(PingyiError) as caught:
             read_ballots(round_, [write("e.csv", blank)])
         assert caught.value.problems[0].code == "empty_file"
+
+
+def test_a_first_line_longer_than_the_header_block_is_named(round_, write):
+    """Defect: a first line over 1 MB (a file with no line breaks, a 300,000-column header)
+    was "has no header row"; a 3 MB row just after the header was a runaway quote, with no
+    line, in a file without any quote."""
+    long_first = write("a.csv", "x," * (1 << 20) + "\n1,企业,A,B,C\n")
+    with pytest.raises(PingyiError) as caught:
+        read_ballots(round_, [long_first])
+    assert caught.value.problems[0].as_tuple() == (str(long_first), 1, "", "row_too_long")
+    second = write("b.csv", "sheet,stratum,a,b,c\n2,企业," + "A" * (3 << 20) + ",B,C\n3,企业,A,B,C\n")
+    with pytest.raises(PingyiError) as caught:
+        read_ballots(round_, [second])
+    assert caught.value.problems[0].as_tuple() == (str(second), 2, "", "row_too_long")

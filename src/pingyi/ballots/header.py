@@ -157,9 +157,18 @@ def csv_header(source: BallotFile, encoding: TextEncoding, delimiter: str, quote
         except BadBytes as bad:
             raise encoding.bad_bytes(source, line_at(source.path, 0, bad.offset)) from None
         except pa.ArrowInvalid as exc:
+            if "Empty CSV file" in str(exc) and _first_line_longer(source, HEADER_BLOCK):
+                raise source.problem(
+                    "row_too_long",
+                    f"the first line is longer than {HEADER_BLOCK >> 20} MB: a ballot file's first line "
+                    "is its header, a line of column names; is this a ballot file?",
+                    line=1,
+                ) from None
             if "Empty CSV file" in str(exc):
                 raise source.problem("empty_file", "has no header row", line=1) from None
-            raise read_error(source, exc) from None
+            # the row across the end of the header's block: its line, where the file has no quote
+            line = None if quoted else line_at(source.path, 0, min(HEADER_BLOCK, size))
+            raise read_error(source, exc, line, quoted) from None
         names: list[str] = reader.schema.names
     if not "".join(names).replace("\x1a", "").strip():
         with open(source.path, "rb") as raw:
@@ -173,6 +182,12 @@ def csv_header(source: BallotFile, encoding: TextEncoding, delimiter: str, quote
             )
         raise source.problem("empty_file", "has no header row", line=1)
     return names
+
+
+def _first_line_longer(source: BallotFile, limit: int) -> bool:
+    with open(source.path, "rb") as f:
+        head = f.read(limit + 1)
+    return len(head) > limit and b"\n" not in head and b"\r" not in head
 
 
 def header_only(source: BallotFile) -> bool:
