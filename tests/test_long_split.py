@@ -164,3 +164,28 @@ def test_a_long_xlsx_row_with_only_an_unread_column_is_an_empty_line(write, tmp_
     assert (xlsx.read, xlsx.counted, xlsx.rejects) == (csv.read, csv.counted, csv.rejects) == (1, 1, [])
     assert xlsx.files[0].empty_lines == csv.files[0].empty_lines == 2
     assert xlsx.counts.tolist() == csv.counts.tolist()
+
+
+def test_a_malformed_row_rejects_its_sheet_and_is_no_sheet_of_its_own(write):
+    """Defect: a long row with a wrong number of fields was a sheet of its own
+    (malformed_row: read 4 for 3 sheets), and the sheet it belongs to was counted without
+    that row's mark. Now the sheet is rejected as malformed_row, wherever its rows are."""
+    r = load_round(write("round.yaml", ROUND))
+    rows = [
+        "1,企业,a,A",
+        "1,企业,b,B",
+        "2,企业,a,A",
+        "2,企业,b,C,x",
+        "2,企业,c,B",
+        "3,群众,a,A",
+        "9,群众,a,C,,",
+    ]
+    whole = read_ballots(r, [_file(write, "all.csv", rows)])
+    assert (whole.read, whole.counted) == (4, 2)
+    assert [(j.line, j.sheet, j.reason, j.detail) for j in whole.rejects] == [
+        (4, "2", "malformed_row", "line 5: wrong number of fields: 2,企业,b,C,x"),
+        (8, "9", "malformed_row", "line 8: wrong number of fields: 9,群众,a,C,,"),
+    ]
+    assert whole.counts[1].tolist() == [[0, 1, 0, 0, 0], [0, 0, 0, 1, 0]]  # sheet 2's C is not counted
+    split = read_ballots(r, [_file(write, "p1.csv", rows[:3]), _file(write, "p2.csv", rows[3:])])
+    assert _summary(split) == _summary(whole)

@@ -14,7 +14,7 @@ names each row's item in the ``ballots.item`` column; a numeric round's marks ar
 from __future__ import annotations
 
 from collections.abc import Generator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -27,7 +27,14 @@ from pingyi.ballots.batch import Batch, Reason
 from pingyi.ballots.decode import BadBytes, DecodingReader
 from pingyi.ballots.files import BallotFile, FileNotes
 from pingyi.ballots.header import csv_header, header_only, parse_options, require
-from pingyi.ballots.lines import RowLines, line_at, refuse_runaway_quotes, row_breaks, text_breaks
+from pingyi.ballots.lines import (
+    RowLines,
+    blank_rows_as_empty_lines,
+    line_at,
+    refuse_runaway_quotes,
+    row_breaks,
+    text_breaks,
+)
 from pingyi.ballots.marks import MarkCodes
 from pingyi.ballots.ranges import has_quotes
 from pingyi.ballots.worksheet import Worksheet
@@ -63,25 +70,46 @@ class LongSheets:
         b = self.r.ballots
         names = [b.sheet_id, b.stratum, b.unit] + ([b.item] if self.r.items else []) + [b.mark]
         names += [b.form] if b.form else []
-        tables, lines, file_of_row, notes = [], [], [], {}
+        tables, lines, file_of_row, broken, notes = [], [], [], [], {}
         for source in self.files:
-            table, where, noticed = _long_table(self.r, source, sniff.file_kind(source), names)
-            tables.append(table)
-            lines.append(where)
-            file_of_row.append(np.full(table.num_rows, source.index, dtype=np.int64))
-            notes[source.index] = noticed
-        read: dict[int, tuple[_Sheets | None, FileNotes]] = {i: (None, n) for i, n in notes.items()}
-        if not tables or not sum(t.num_rows for t in tables):
-            return read
+            read = _long_table(self.r, source, sniff.file_kind(source), names)
+            noticed = blank_rows_as_empty_lines(read.notes, b.delimiter)
+            malformed = _malformed_rows(noticed.malformed, read.sheet_at, names, b.delimiter)
+            tables += [read.table, malformed]
+            lines += [read.lines, np.array([line for line, _ in noticed.malformed], dtype=np.int64)]
+            file_of_row.append(
+                np.full(read.table.num_rows + malformed.num_rows, source.index, dtype=np.int64)
+            )
+            broken += [[""] * read.table.num_rows, [text for _, text in noticed.malformed]]
+            notes[source.index] = replace(noticed, malformed=())  # each is in its sheet now
+        read_files: dict[int, tuple[_Sheets | None, FileNotes]] = {i: (None, n) for i, n in notes.items()}
+        if not sum(t.num_rows for t in tables):
+            return read_files
         schema = pa.schema([(name, pa.string()) for name in names])
         table = pa.concat_tables([t.cast(schema) for t in tables])
-        sheets = _pivot(self.r, self.codes, table, np.concatenate(lines))
+        every_line = np.concatenate(lines)
+        sheets = _pivot(self.r, self.codes, table, every_line, [t for part in broken for t in part])
         file_of_sheet = np.concatenate(file_of_row)[sheets.first]
         for index in notes:
             mine = np.flatnonzero(file_of_sheet == index)
             if len(mine):
-                read[index] = (sheets.select(mine), notes[index])
-        return read
+                read_files[index] = (sheets.select(mine), notes[index])
+        return read_files
+
+
+def _malformed_rows(
+    malformed: tuple[tuple[int, str], ...], sheet_at: int, names: list[str], delimiter: str
+) -> pa.Table:
+    """Rows with a wrong number of fields, as rows of their sheet (by the field where the
+    sheet id should be) with nothing else read from them: the sheet they belong to is
+    rejected as ``malformed_row``, rather than counted without that row's mark beside a
+    phantom sheet made of the row itself."""
+    ids = []
+    for _, text in malformed:
+        fields = text.split(delimiter)
+        ids.append(fields[sheet_at].strip() if sheet_at < len(fields) else "")
+    empty = [""] * len(ids)
+    return pa.table({name: pa.array(ids if k == 0 else empty, pa.string()) for k, name in enumerate(names)})
 
 
 @dataclass
@@ -99,6 +127,7 @@ class _Sheets:
     raw_stratum: pa.Array
     raw_form: pa.Array | None
     preset: np.ndarray
+    details: dict[int, str]  # sheet -> the words of its preset reason, where they are known
 
     def select(self, rows: np.ndarray) -> _Sheets:
         take = pa.array(rows)
@@ -113,6 +142,7 @@ class _Sheets:
             self.raw_stratum.take(take),
             self.raw_form.take(take) if self.raw_form is not None else None,
             self.preset[rows],
+            {i: self.details[k] for i, k in enumerate(rows.tolist()) if k in self.details},
         )
 
     def batch(self, file: int) -> Batch:
@@ -127,13 +157,15 @@ class _Sheets:
             self.raw_form,
             (),
             self.preset.copy(),
+            dict(self.details),
         )
         batch.values = self.values.copy() if self.values is not None else None
         return batch
 
 
-def _pivot(r: Round, codes: MarkCodes, table: pa.Table, lines: np.ndarray) -> _Sheets:
-    """The sheets of long rows ``table`` (at lines ``lines``), grouped by sheet id."""
+def _pivot(r: Round, codes: MarkCodes, table: pa.Table, lines: np.ndarray, broken: list[str]) -> _Sheets:
+    """The sheets of long rows ``table`` (at lines ``lines``), grouped by sheet id; a row
+    with a ``broken`` text (a malformed row) rejects its sheet as ``malformed_row``."""
     b = r.ballots
     sheet_text = pc.utf8_trim_whitespace(table.column(b.sheet_id).combine_chunks())
     sheet_codes = pc.dictionary_encode(sheet_text)  # codes in order of first appearance
@@ -162,6 +194,12 @@ def _pivot(r: Round, codes: MarkCodes, table: pa.Table, lines: np.ndarray) -> _S
     preset[np.unique(sheet_of_row[stratum_of_row != stratum[sheet_of_row]])] = Reason.conflicting_stratum
     preset[np.unique(sheet_of_row[(unit_of_row >= 0) & (item_of_row < 0)])] = Reason.unknown_item
     preset[np.unique(sheet_of_row[unit_of_row < 0])] = Reason.unknown_unit
+    details: dict[int, str] = {}
+    for row in np.flatnonzero(np.array([bool(text) for text in broken], dtype=bool)).tolist():
+        sheet = int(sheet_of_row[row])
+        preset[sheet] = Reason.malformed_row
+        shown = broken[row][:80].replace("\r", "\\r").replace("\n", "\\n")
+        details.setdefault(sheet, f"line {int(lines[row])}: wrong number of fields: {shown}")
     cells = len(r.units) * items
     marks = np.full((n, cells), codes.blank, dtype=np.int8)
     values = np.zeros((n, cells), dtype=np.int64)
@@ -194,6 +232,7 @@ def _pivot(r: Round, codes: MarkCodes, table: pa.Table, lines: np.ndarray) -> _S
         raw_stratum,
         raw_form,
         preset,
+        details,
     )
 
 
@@ -203,9 +242,18 @@ def _positions(table: pa.Table, column: str, position: dict[str, int]) -> np.nda
     return np.fromiter((position.get(v, -1) for v in names), np.int64, len(names))
 
 
-def _long_table(
-    r: Round, source: BallotFile, kind: str, names: list[str]
-) -> tuple[pa.Table, np.ndarray, FileNotes]:
+@dataclass
+class _LongFile:
+    """One long file's rows with anything in them (columns ``names``), their lines, what
+    reading noticed, and where the sheet id is in its rows (for its malformed rows)."""
+
+    table: pa.Table
+    lines: np.ndarray
+    notes: FileNotes
+    sheet_at: int
+
+
+def _long_table(r: Round, source: BallotFile, kind: str, names: list[str]) -> _LongFile:
     """The long file's rows with anything in them, their lines, and what reading noticed."""
     if kind == "xlsx":
         return _xlsx_table(r, source, names)
@@ -217,7 +265,7 @@ def _long_table(
     size = source.path.stat().st_size
     if header_only(source):  # a header with no line break after it: no rows
         empty = pa.table({name: pa.array([], pa.string()) for name in names})
-        return empty, np.zeros(0, dtype=np.int64), FileNotes(encoding.codec, bytes_read=size)
+        return _LongFile(empty, np.zeros(0, dtype=np.int64), FileNotes(encoding.codec, bytes_read=size), 0)
     read = header if quoted else own  # a quoted file is read whole, to see line breaks in any cell
     where = RowLines(2, sum(text_breaks(name) for name in header))
 
@@ -251,10 +299,10 @@ def _long_table(
         filled |= pc.not_equal(pc.utf8_length(text), 0).to_numpy(zero_copy_only=False)
     empty = int((~filled).sum())
     notes = FileNotes(encoding.codec, (), tuple(malformed), empty, size)
-    return table.filter(pa.array(filled)), lines[filled], notes
+    return _LongFile(table.filter(pa.array(filled)), lines[filled], notes, header.index(own[0]))
 
 
-def _xlsx_table(r: Round, source: BallotFile, names: list[str]) -> tuple[pa.Table, np.ndarray, FileNotes]:
+def _xlsx_table(r: Round, source: BallotFile, names: list[str]) -> _LongFile:
     """A long workbook's rows with anything in the columns read (a row with only a note
     in another column is an empty line, as in a CSV file), their lines, and what reading
     noticed."""
@@ -275,4 +323,5 @@ def _xlsx_table(r: Round, source: BallotFile, names: list[str]) -> tuple[pa.Tabl
     ]
     empty = len(rows) - len(shifted) - len(body)
     notes = FileNotes("xlsx", (), malformed, empty, source.path.stat().st_size)
-    return column_table(names, position, body), np.array([line for line, _ in body], dtype=np.int64), notes
+    lines = np.array([line for line, _ in body], dtype=np.int64)
+    return _LongFile(column_table(names, position, body), lines, notes, position[names[0]])
