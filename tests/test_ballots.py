@@ -586,3 +586,20 @@ def test_unnamed_columns_after_the_header_are_not_one_column_twice(round_, write
     xlsx = read_ballots(round_, [tmp_path / "x.xlsx"])
     assert (csv.read, csv.counted) == (xlsx.read, xlsx.counted) == (2, 2)
     assert csv.counts.tolist() == xlsx.counts.tolist()
+
+
+def test_a_long_layout_row_too_long_names_its_line(write):
+    """Defect: the long layout (parsed whole, without row numbers) named no line for a row
+    longer than its read block: ``error: FILE: … somewhere in the file``."""
+    from pingyi.ballots import lines
+
+    r = load_round(write("round.yaml", ROUND + "ballots: {layout: long}\n"))
+    rows = "".join(f"{i},企业,a,A\n" for i in range(1000))
+    path = write("l.csv", "sheet,stratum,unit,mark\n" + rows + "x,企业,a," + "A" * (3 << 20) + "\n")
+    with pytest.raises(PingyiError) as caught:
+        read_ballots(r, [path])
+    assert caught.value.problems[0].as_tuple() == (str(path), 1002, "", "row_too_long")
+    assert lines.first_line_longer(path, 1 << 20) == 1002
+    assert lines.first_line_longer(write("s.csv", "a\nbb\r\nccc"), 2) == 3
+    assert lines.first_line_longer(write("r.csv", "a\rbbb\rc"), 2) == 2  # lone CR line breaks
+    assert lines.first_line_longer(write("t.csv", "a\nbb\n"), 2) is None

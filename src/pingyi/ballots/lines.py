@@ -11,6 +11,7 @@ Line breaks are the parser's: ``\n``, ``\r\n`` or a lone ``\r``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -164,6 +165,29 @@ def line_at(path: Path, start: int, offset: int) -> int:
             breaks -= previous == b"\r" and block[:1] == b"\n"
             previous = block[-1:]
     return 1 + breaks
+
+
+def first_line_longer(path: Path, limit: int) -> int | None:
+    """The first line of the file longer than ``limit`` bytes (None if none is): where a
+    reader that parses the file whole, with no row numbers, met a row longer than its
+    block. Line breaks are ``\\n``, ``\\r\\n`` or a lone ``\\r``, as the parser's. Used for
+    errors only: it reads the file again, a block at a time."""
+    line, length, previous = 1, 0, b""
+    with open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            start = 1 if previous == b"\r" and block[:1] == b"\n" else 0  # a CRLF cut by the block
+            for found in _BREAK.finditer(block, start):
+                if length + found.start() - start > limit:
+                    return line
+                line, length, start = line + 1, 0, found.end()
+            length += len(block) - start
+            if length > limit:
+                return line
+            previous = block[-1:]
+    return None
+
+
+_BREAK = re.compile(rb"\r\n|\r|\n")
 
 
 def refuse_runaway_quotes(

@@ -30,6 +30,7 @@ from pingyi.ballots.header import csv_header, header_only, parse_options, requir
 from pingyi.ballots.lines import (
     RowLines,
     blank_rows_as_empty_lines,
+    first_line_longer,
     line_at,
     refuse_runaway_quotes,
     row_breaks,
@@ -40,6 +41,8 @@ from pingyi.ballots.ranges import has_quotes
 from pingyi.ballots.worksheet import Worksheet
 from pingyi.ballots.xlsx import column_table, overlong
 from pingyi.round.models import Round
+
+LONG_BLOCK = 1 << 20  # a long file is parsed whole, in blocks of this size (pyarrow's default)
 
 
 class LongSheets:
@@ -277,7 +280,7 @@ def _long_table(r: Round, source: BallotFile, kind: str, names: list[str]) -> _L
         try:
             table = pacsv.read_csv(
                 DecodingReader(raw, 0, size, encoding.codec),
-                read_options=pacsv.ReadOptions(encoding="utf8", use_threads=False),
+                read_options=pacsv.ReadOptions(encoding="utf8", use_threads=False, block_size=LONG_BLOCK),
                 parse_options=parse_options(r.ballots.delimiter, quoted, on_invalid_row),
                 convert_options=pacsv.ConvertOptions(
                     column_types={n: pa.string() for n in read},
@@ -287,8 +290,9 @@ def _long_table(r: Round, source: BallotFile, kind: str, names: list[str]) -> _L
             )
         except BadBytes as bad:
             raise encoding.bad_bytes(source, line_at(source.path, 0, bad.offset)) from None
-        except pa.ArrowInvalid as exc:
-            raise sniff.read_error(source, exc, quoted=quoted) from None
+        except pa.ArrowInvalid as exc:  # read whole: the line of a row too long is looked for
+            line = first_line_longer(source.path, LONG_BLOCK) if "straddling" in str(exc) else None
+            raise sniff.read_error(source, exc, line, quoted) from None
     lines = where.kept(table.num_rows, row_breaks(table) if quoted else None)
     malformed = where.finish()
     refuse_runaway_quotes(source, malformed, len(header), r.ballots.delimiter)
