@@ -603,3 +603,29 @@ def test_a_long_layout_row_too_long_names_its_line(write):
     assert lines.first_line_longer(write("s.csv", "a\nbb\r\nccc"), 2) == 3
     assert lines.first_line_longer(write("r.csv", "a\rbbb\rc"), 2) == 2  # lone CR line breaks
     assert lines.first_line_longer(write("t.csv", "a\nbb\n"), 2) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'sheet,stratum,a,b,c\r\n1,企业,A,B,C\r\n2,企业,A,A,"A\r\n3,企业,B,B,B\r\n4,企业,C,C,C\r\n',
+        'sheet,stratum,a,b,c\r\n1,企业,A,B,C\r\n2,企业,A,A,"A\r\n3,企业,B,B,B\r\n4,企业,C,C,"C"\r\n',
+    ],
+)
+def test_a_quote_opening_the_last_field_is_a_runaway_quote(round_, write, text):
+    """Defect: a stray quote opening a row's last field left the row with the right number
+    of fields and swallowed the sheets after it into one invalid mark: read 2 of 4 sheets,
+    nothing rejected, exit 0."""
+    path = write("b.csv", text)
+    with pytest.raises(PingyiError) as caught:
+        read_ballots(round_, [path])
+    assert caught.value.problems[0].as_tuple() == (str(path), 3, "", "runaway_quote")
+    long_round = load_round(write("long.yaml", ROUND + "ballots: {layout: long}\n"))
+    long = write(
+        "l.csv", 'sheet,stratum,unit,mark\n1,企业,a,A\n1,企业,b,"B\n2,企业,a,C\n2,企业,b,C\n3,企业,a,A\n'
+    )
+    with pytest.raises(PingyiError) as caught:
+        read_ballots(long_round, [long])
+    assert caught.value.problems[0].as_tuple() == (str(long), 3, "", "runaway_quote")
+    note = write("n.csv", 'sheet,stratum,a,b,c\n1,企业,A,B,"C\nsee the back, twice"\n2,企业,A,A,A\n')
+    assert read_ballots(round_, [note]).read == 2  # a note with a line break is not this

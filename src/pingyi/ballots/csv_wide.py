@@ -22,7 +22,14 @@ from pingyi.ballots.batch import Batch
 from pingyi.ballots.decode import BadBytes, DecodingReader
 from pingyi.ballots.files import BallotFile, FileNotes, Prepare
 from pingyi.ballots.header import HEADER_BLOCK, Columns, columns, csv_header, header_only, parse_options
-from pingyi.ballots.lines import RowLines, line_at, refuse_runaway_quotes, row_breaks, text_breaks
+from pingyi.ballots.lines import (
+    RowLines,
+    line_at,
+    refuse_runaway_quotes,
+    refuse_swallowed_rows,
+    row_breaks,
+    text_breaks,
+)
 from pingyi.ballots.marks import MarkCodes
 from pingyi.ballots.wide import wide_batch
 from pingyi.round.models import Round
@@ -142,7 +149,11 @@ class _Plan:
             try:
                 reader = pacsv.open_csv(stream, **self.options(first, on_invalid_row))
                 for record in reader:
-                    lines = where.kept(len(record), row_breaks(record) if self.quoted else None)
+                    breaks = row_breaks(record) if self.quoted else None
+                    lines = where.kept(len(record), breaks)
+                    refuse_swallowed_rows(
+                        self.source, record, lines, breaks, len(self.header), self.r.ballots.delimiter
+                    )
                     batch, blank = wide_batch(self.r, self.codes, self.source, self.cols, record, lines)
                     empty += blank
                     if batch is not None:

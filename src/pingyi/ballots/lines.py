@@ -188,6 +188,37 @@ def first_line_longer(path: Path, limit: int) -> int | None:
 
 
 _BREAK = re.compile(rb"\r\n|\r|\n")
+_TEXT_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def refuse_swallowed_rows(
+    source: BallotFile,
+    record: pa.RecordBatch | pa.Table,
+    lines: np.ndarray,
+    breaks: np.ndarray | None,
+    fields: int,
+    delimiter: str,
+) -> None:
+    """The runaway quote in a row the parser kept: a ``"`` opening the last field leaves the
+    row with the right number of fields, and the sheets after it inside that cell, up to
+    the next quote or the end of the file. A cell holding a whole line of the file (as many
+    delimiters as the header, less one) is that, never a note; the file is refused, as
+    :func:`refuse_runaway_quotes` refuses the malformed rows such a quote makes."""
+    if breaks is None or not breaks.any():
+        return
+    rows = np.flatnonzero(breaks)
+    for column in record.columns:
+        cells = column.take(pa.array(rows)).to_pylist()
+        for row, cell in zip(rows.tolist(), cells, strict=True):
+            text = cell.decode("utf-8", "replace") if isinstance(cell, bytes) else str(cell or "")
+            inner = _TEXT_BREAK.split(text)[1:]
+            if any(part.count(delimiter) >= fields - 1 for part in inner):
+                raise source.problem(
+                    "runaway_quote",
+                    f"a quoted cell opened on this line runs over {len(inner) + 1} lines (a stray "
+                    "'\"'?): the sheets inside it cannot be read; fix the quote, or remove it",
+                    int(lines[row]),
+                )
 
 
 def refuse_runaway_quotes(

@@ -33,6 +33,7 @@ from pingyi.ballots.lines import (
     first_line_longer,
     line_at,
     refuse_runaway_quotes,
+    refuse_swallowed_rows,
     row_breaks,
     text_breaks,
 )
@@ -293,7 +294,9 @@ def _long_table(r: Round, source: BallotFile, kind: str, names: list[str]) -> _L
         except pa.ArrowInvalid as exc:  # read whole: the line of a row too long is looked for
             line = first_line_longer(source.path, LONG_BLOCK) if "straddling" in str(exc) else None
             raise sniff.read_error(source, exc, line, quoted) from None
-    lines = where.kept(table.num_rows, row_breaks(table) if quoted else None)
+    breaks = row_breaks(table) if quoted else None
+    lines = where.kept(table.num_rows, breaks)
+    refuse_swallowed_rows(source, table, lines, breaks, len(header), r.ballots.delimiter)
     malformed = where.finish()
     refuse_runaway_quotes(source, malformed, len(header), r.ballots.delimiter)
     table = table.select(own).rename_columns(names)
