@@ -629,3 +629,25 @@ def test_a_quote_opening_the_last_field_is_a_runaway_quote(round_, write, text):
     assert caught.value.problems[0].as_tuple() == (str(long), 3, "", "runaway_quote")
     note = write("n.csv", 'sheet,stratum,a,b,c\n1,企业,A,B,"C\nsee the back, twice"\n2,企业,A,A,A\n')
     assert read_ballots(round_, [note]).read == 2  # a note with a line break is not this
+
+
+@pytest.mark.parametrize("tail", ["\x1a\r\n", "\r\n" + "\x1a" * 200, "\n\x1a\n\x1a\x1a"])
+@pytest.mark.parametrize("cut", [False, True])
+def test_a_dos_end_of_file_tail_is_never_text(round_, write, monkeypatch, tail, cut):
+    """Defects of the first Ctrl-Z fix (only the last read block was stripped): Ctrl-Z
+    then a line break left the last mark invalid; padding across a read block did too; a
+    last byte range of only Ctrl-Z was 'Empty CSV file'; bad bytes on the last line were
+    named one line too late. A file's text now ends before its DOS end-of-file tail."""
+    from pingyi.ballots import ranges
+
+    if cut:
+        monkeypatch.setattr(ranges, "RANGE_BYTES", 16)
+    body = SHEETS.replace("5,群众,,,\n", "5,群众,A,A,C")
+    plain = read_ballots(round_, [write("plain.csv", body)])
+    tailed = read_ballots(round_, [write("tailed.csv", body + tail)])
+    assert (tailed.read, tailed.counted, tailed.counts.tolist()) == (5, 5, plain.counts.tolist())
+    assert tailed.files[0].bytes_read == len((body + tail).encode("utf-8"))
+    bad = write("bad.csv", body.encode("utf-8") + b"\xff" + tail.encode("utf-8"))
+    with pytest.raises(PingyiError) as caught:
+        read_ballots(round_, [bad])
+    assert caught.value.problems[0].line == 6

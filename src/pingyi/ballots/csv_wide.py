@@ -19,7 +19,7 @@ import pyarrow.csv as pacsv
 
 from pingyi.ballots import ranges, sniff
 from pingyi.ballots.batch import Batch
-from pingyi.ballots.decode import BadBytes, DecodingReader
+from pingyi.ballots.decode import BadBytes, DecodingReader, text_end
 from pingyi.ballots.files import BallotFile, FileNotes, Prepare
 from pingyi.ballots.header import HEADER_BLOCK, Columns, columns, csv_header, header_only, parse_options
 from pingyi.ballots.lines import (
@@ -61,7 +61,7 @@ def csv_batches(
     # its header's block holds none, read without quotes until a range meets one (ranges.py)
     quoted = ranges.has_quotes(source, end=None if len(cuts) == 1 else max(HEAD_SCAN, _header_end(source)))
     if quoted:
-        cuts = [(0, source.path.stat().st_size)]
+        cuts = [(0, text_end(source.path))]
     header = csv_header(source, encoding, r.ballots.delimiter, quoted)
     cols = columns(r, source, header)
     if header_only(source):  # a header with no line break after it: no rows
@@ -75,7 +75,8 @@ def csv_batches(
         notes = yield from plan.read(*cuts[0])
     else:
         notes = yield from ranges.parallel_batches(plan.read, cuts, replace(plan, quoted=True).read)
-    return FileNotes(encoding.codec, cols.unused, notes.malformed, notes.empty_lines, notes.bytes_read)
+    size = source.path.stat().st_size  # all of it read (a DOS end-of-file tail is not text)
+    return FileNotes(encoding.codec, cols.unused, notes.malformed, notes.empty_lines, size)
 
 
 def _header_end(source: BallotFile) -> int:

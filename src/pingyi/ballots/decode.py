@@ -12,16 +12,16 @@ read them, with no second pass over the file:
   would do), so the parser always reads UTF-8.
 
 Bad bytes raise :class:`BadBytes` with their offset in the file, from which the reader
-names the line. Memory is bounded by one block. The DOS end-of-file byte (Ctrl-Z) that old
-Windows tools append is dropped from a file's end: glued to the last field, it would make
-that mark an unknown code.
+names the line. Memory is bounded by one block. A file's text ends before the DOS
+end-of-file bytes (Ctrl-Z) that old Windows tools append (:func:`text_end`): glued to the
+last field, one would make that mark an unknown code.
 """
 
 from __future__ import annotations
 
 import codecs
 import io
-import os
+from pathlib import Path
 from typing import Any, BinaryIO
 
 import numpy as np
@@ -56,7 +56,6 @@ class DecodingReader(io.RawIOBase):
         self.carry = b""  # UTF-8: the start of a character cut by the end of the last block
         self.out = b""  # GB18030: UTF-8 not yet handed on
         self.ended = False
-        self.file_end = _ends_file(raw, start + limit)  # the last bytes read are the file's last
 
     def readable(self) -> bool:
         return True
@@ -80,8 +79,6 @@ class DecodingReader(io.RawIOBase):
         self.left -= n
         self.done += n
         self.offset += n
-        if self.file_end and self.left <= 0 and n:  # the file's last block
-            n = len(bytes(view[:n]).rstrip(DOS_END_OF_FILE))
         if not self.quotes and bytes(view[:n]).find(b'"') >= 0:  # a copy, then memchr: 0.2 ms a block
             raise QuoteFound
         return n
@@ -111,12 +108,25 @@ class DecodingReader(io.RawIOBase):
         self.ended = n == 0
 
 
-def _ends_file(raw: BinaryIO, end: int) -> bool:
-    """Whether offset ``end`` of ``raw`` is the end of its file (False when not a file)."""
-    try:
-        return os.fstat(raw.fileno()).st_size <= end
-    except (AttributeError, OSError, ValueError):
-        return False
+def text_end(path: Path) -> int:
+    """Where a file's text ends: its size, less a DOS end-of-file tail (Ctrl-Z bytes, with
+    any line breaks among or after them: ``…,A\\x1a``, ``…,A\\x1a\\r\\n``, CP/M's padding to
+    128 bytes). Every reader stops there, so a Ctrl-Z never becomes part of a mark, a row
+    or a byte range of its own, and offsets before it stay the file's."""
+    size = path.stat().st_size
+    end = size
+    with open(path, "rb") as f:
+        while end > 0:
+            f.seek(max(end - (1 << 16), 0))
+            block = f.read(end - max(end - (1 << 16), 0))
+            kept = len(block.rstrip(b"\x1a\r\n"))
+            end -= len(block) - kept
+            if kept:
+                break
+        tail_start = end
+        f.seek(tail_start)
+        tail = f.read(size - tail_start)
+    return tail_start if DOS_END_OF_FILE in tail else size
 
 
 def _valid_utf8(block: memoryview) -> bool:

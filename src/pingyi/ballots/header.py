@@ -16,7 +16,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from pingyi.ballots.decode import BadBytes, DecodingReader
+from pingyi.ballots.decode import BadBytes, DecodingReader, text_end
 from pingyi.ballots.files import BallotFile
 from pingyi.ballots.lines import line_at
 from pingyi.ballots.sniff import TextEncoding, read_error
@@ -142,11 +142,11 @@ def csv_header(source: BallotFile, encoding: TextEncoding, delimiter: str, quote
     """The header's names exactly as the parser reads them (not trimmed): the first block
     of the file, parsed by pyarrow with the options the file is read with. A file that is
     only a header with no line break after it is a header (pyarrow finds no row in it)."""
-    size = source.path.stat().st_size
+    size = text_end(source.path)  # a DOS end-of-file tail is not text (decode.py)
     with open(source.path, "rb") as raw:
         stream = DecodingReader(raw, 0, size, encoding.codec)
         if header_only(source):
-            data = raw.read().rstrip(b"\x1a") + b"\n"  # and a DOS end-of-file byte dropped (decode.py)
+            data = raw.read(size) + b"\n"
             stream = DecodingReader(io.BytesIO(data), 0, len(data), encoding.codec)
         try:
             reader = pacsv.open_csv(
@@ -193,8 +193,9 @@ def _first_line_longer(source: BallotFile, limit: int) -> bool:
 def header_only(source: BallotFile) -> bool:
     """Whether the file is one line with no line break at its end (a header without rows,
     as a spreadsheet may save it): pyarrow reads no header from such a file."""
-    size = source.path.stat().st_size
+    size = text_end(source.path)
     if not size or size > HEADER_BLOCK:
         return False
-    data = source.path.read_bytes()
+    with open(source.path, "rb") as f:
+        data = f.read(size)
     return b"\n" not in data and b"\r" not in data

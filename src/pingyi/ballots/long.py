@@ -24,7 +24,7 @@ import pyarrow.csv as pacsv
 
 from pingyi.ballots import sniff
 from pingyi.ballots.batch import Batch, Reason
-from pingyi.ballots.decode import BadBytes, DecodingReader
+from pingyi.ballots.decode import BadBytes, DecodingReader, text_end
 from pingyi.ballots.files import BallotFile, FileNotes
 from pingyi.ballots.header import csv_header, header_only, parse_options, require
 from pingyi.ballots.lines import (
@@ -280,7 +280,7 @@ def _long_table(r: Round, source: BallotFile, kind: str, names: list[str]) -> _L
     with open(source.path, "rb") as raw:
         try:
             table = pacsv.read_csv(
-                DecodingReader(raw, 0, size, encoding.codec),
+                DecodingReader(raw, 0, text_end(source.path), encoding.codec),  # no DOS end-of-file tail
                 read_options=pacsv.ReadOptions(encoding="utf8", use_threads=False, block_size=LONG_BLOCK),
                 parse_options=parse_options(r.ballots.delimiter, quoted, on_invalid_row),
                 convert_options=pacsv.ConvertOptions(

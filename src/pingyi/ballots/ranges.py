@@ -20,7 +20,7 @@ from itertools import islice
 from typing import BinaryIO
 
 from pingyi.ballots.batch import Batch
-from pingyi.ballots.decode import QuoteFound
+from pingyi.ballots.decode import QuoteFound, text_end
 from pingyi.ballots.files import BallotFile, drain
 from pingyi.errors import PingyiError
 
@@ -66,7 +66,7 @@ def byte_ranges(source: BallotFile, encoding: str) -> list[tuple[int, int]]:
     file from that range's start with quotes. The cut before it is sound, since no byte
     before it is a quote. A file too small to cut is one range.
     """
-    size = source.path.stat().st_size
+    size = text_end(source.path)  # a DOS end-of-file tail is no range of its own
     if size < 2 * RANGE_BYTES or encoding != "utf-8":
         return [(0, size)]
     cuts = [0]
