@@ -189,3 +189,30 @@ def test_a_malformed_row_rejects_its_sheet_and_is_no_sheet_of_its_own(write):
     assert whole.counts[1].tolist() == [[0, 1, 0, 0, 0], [0, 0, 0, 1, 0]]  # sheet 2's C is not counted
     split = read_ballots(r, [_file(write, "p1.csv", rows[:3]), _file(write, "p2.csv", rows[3:])])
     assert _summary(split) == _summary(whole)
+
+
+def test_a_malformed_rows_sheet_id_is_read_as_csv_and_its_detail_names_its_file(write, tmp_path):
+    """Defects of the first fold of malformed rows: the sheet id was split out of the row
+    without quotes (a quoted id, or a quoted note holding a comma, made a phantom sheet
+    while sheet 2 was counted without that row's mark), the sheet's detail said "line 3"
+    of a row in another file, and the malformed rows came after the file's other rows."""
+    r = load_round(write("round.yaml", ROUND))
+    for row in ['"2",企业,b,C,x', '2,企业,b,"C, really",x']:
+        c = read_ballots(r, [_file(write, "b.csv", ["1,企业,a,A", "2,企业,a,A", row, "3,群众,a,B"])])
+        assert (c.read, c.counted) == (3, 2)
+        assert [(j.line, j.sheet, j.reason) for j in c.rejects] == [(3, "2", "malformed_row")]
+    book = Workbook()
+    for row in [["note", "sheet", "stratum", "unit", "mark"], ["", "1", "企业", "a", "A"]]:
+        book.active.append(row)
+    book.active.append(["late, rescanned", "1", "企业", "b", "C", "x"])
+    book.save(tmp_path / "n.xlsx")
+    c = read_ballots(r, [tmp_path / "n.xlsx"])
+    assert (c.read, c.counted, [j.sheet for j in c.rejects]) == (1, 0, ["1"])
+    first, second = (
+        _file(write, "f1.csv", ["1,企业,a,A", "2,企业,a,A", "3,企业,a,B"]),
+        _file(write, "f2.csv", ["2,企业,b,C,x"]),
+    )
+    c = read_ballots(r, [first, second])
+    assert [(j.file, j.line, j.detail) for j in c.rejects] == [
+        (str(first), 3, f"{second}:2: wrong number of fields: 2,企业,b,C,x")
+    ]

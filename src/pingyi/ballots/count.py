@@ -10,6 +10,7 @@ a re-scanned sheet is kept, and so the rejects, never depend on the order of arg
 
 from __future__ import annotations
 
+import csv
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -178,7 +179,7 @@ class _Counter:
             self.bytes_done = self.bytes_before = self.bytes_before + notes.bytes_read
             self._report(0)
             for line, text in notes.malformed:
-                sheet = text.split(self.r.ballots.delimiter)[0].strip()
+                sheet = next(csv.reader([text], delimiter=self.r.ballots.delimiter), [""])[0].strip()
                 shown = text[:80].replace("\r", "\\r").replace("\n", "\\n")  # a reject is one line
                 detail = f"wrong number of fields: {shown}"
                 self._reject(source.index, line, sheet, Reason.malformed_row, detail)

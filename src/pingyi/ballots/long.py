@@ -13,6 +13,7 @@ names each row's item in the ``ballots.item`` column; a numeric round's marks ar
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Generator
 from dataclasses import dataclass, replace
 from typing import Any
@@ -40,7 +41,7 @@ from pingyi.ballots.lines import (
 from pingyi.ballots.marks import MarkCodes
 from pingyi.ballots.ranges import has_quotes
 from pingyi.ballots.worksheet import Worksheet
-from pingyi.ballots.xlsx import column_table, overlong
+from pingyi.ballots.xlsx import column_table, csv_text, overlong
 from pingyi.round.models import Round
 
 LONG_BLOCK = 1 << 20  # a long file is parsed whole, in blocks of this size (pyarrow's default)
@@ -78,13 +79,12 @@ class LongSheets:
         for source in self.files:
             read = _long_table(self.r, source, sniff.file_kind(source), names)
             noticed = blank_rows_as_empty_lines(read.notes, b.delimiter)
-            malformed = _malformed_rows(noticed.malformed, read.sheet_at, names, b.delimiter)
-            tables += [read.table, malformed]
-            lines += [read.lines, np.array([line for line, _ in noticed.malformed], dtype=np.int64)]
-            file_of_row.append(
-                np.full(read.table.num_rows + malformed.num_rows, source.index, dtype=np.int64)
-            )
-            broken += [[""] * read.table.num_rows, [text for _, text in noticed.malformed]]
+            where = source.display if len(self.files) > 1 else "line"  # whose line a detail names
+            table, at, details = _with_malformed_rows(read, noticed.malformed, names, b.delimiter, where)
+            tables.append(table)
+            lines.append(at)
+            file_of_row.append(np.full(table.num_rows, source.index, dtype=np.int64))
+            broken += details
             notes[source.index] = replace(noticed, malformed=())  # each is in its sheet now
         read_files: dict[int, tuple[_Sheets | None, FileNotes]] = {i: (None, n) for i, n in notes.items()}
         if not sum(t.num_rows for t in tables):
@@ -92,7 +92,7 @@ class LongSheets:
         schema = pa.schema([(name, pa.string()) for name in names])
         table = pa.concat_tables([t.cast(schema) for t in tables])
         every_line = np.concatenate(lines)
-        sheets = _pivot(self.r, self.codes, table, every_line, [t for part in broken for t in part])
+        sheets = _pivot(self.r, self.codes, table, every_line, broken)
         file_of_sheet = np.concatenate(file_of_row)[sheets.first]
         for index in notes:
             mine = np.flatnonzero(file_of_sheet == index)
@@ -101,19 +101,30 @@ class LongSheets:
         return read_files
 
 
-def _malformed_rows(
-    malformed: tuple[tuple[int, str], ...], sheet_at: int, names: list[str], delimiter: str
-) -> pa.Table:
-    """Rows with a wrong number of fields, as rows of their sheet (by the field where the
-    sheet id should be) with nothing else read from them: the sheet they belong to is
-    rejected as ``malformed_row``, rather than counted without that row's mark beside a
-    phantom sheet made of the row itself."""
+def _with_malformed_rows(
+    read: _LongFile, malformed: tuple[tuple[int, str], ...], names: list[str], delimiter: str, where: str
+) -> tuple[pa.Table, np.ndarray, list[str]]:
+    """A file's rows with its malformed rows among them, in line order, and each row's
+    detail ('' for a good row). A malformed row becomes a row of its sheet (by the field
+    where the sheet id should be, read as CSV: quotes kept together) with nothing else read
+    from it, so the sheet is rejected as ``malformed_row``, rather than counted without
+    that row's mark beside a phantom sheet made of the row itself."""
     ids = []
     for _, text in malformed:
-        fields = text.split(delimiter)
-        ids.append(fields[sheet_at].strip() if sheet_at < len(fields) else "")
+        fields = next(csv.reader([text], delimiter=delimiter), [])
+        ids.append(fields[read.sheet_at].strip() if read.sheet_at < len(fields) else "")
     empty = [""] * len(ids)
-    return pa.table({name: pa.array(ids if k == 0 else empty, pa.string()) for k, name in enumerate(names)})
+    bad = pa.table({name: pa.array(ids if k == 0 else empty, pa.string()) for k, name in enumerate(names)})
+    details = [""] * read.table.num_rows
+    for line, text in malformed:
+        shown = text[:80].replace("\r", "\\r").replace("\n", "\\n")
+        place = f"line {line}" if where == "line" else f"{where}:{line}"
+        details.append(f"{place}: wrong number of fields: {shown}")
+    at = np.concatenate([read.lines, np.array([line for line, _ in malformed], dtype=np.int64)])
+    order = np.argsort(at, kind="stable")
+    schema = pa.schema([(name, pa.string()) for name in names])
+    table = pa.concat_tables([read.table.cast(schema), bad.cast(schema)]).take(pa.array(order))
+    return table, at[order], [details[i] for i in order.tolist()]
 
 
 @dataclass
@@ -169,7 +180,7 @@ class _Sheets:
 
 def _pivot(r: Round, codes: MarkCodes, table: pa.Table, lines: np.ndarray, broken: list[str]) -> _Sheets:
     """The sheets of long rows ``table`` (at lines ``lines``), grouped by sheet id; a row
-    with a ``broken`` text (a malformed row) rejects its sheet as ``malformed_row``."""
+    with a ``broken`` detail (a malformed row) rejects its sheet as ``malformed_row``."""
     b = r.ballots
     sheet_text = pc.utf8_trim_whitespace(table.column(b.sheet_id).combine_chunks())
     sheet_codes = pc.dictionary_encode(sheet_text)  # codes in order of first appearance
@@ -202,8 +213,7 @@ def _pivot(r: Round, codes: MarkCodes, table: pa.Table, lines: np.ndarray, broke
     for row in np.flatnonzero(np.array([bool(text) for text in broken], dtype=bool)).tolist():
         sheet = int(sheet_of_row[row])
         preset[sheet] = Reason.malformed_row
-        shown = broken[row][:80].replace("\r", "\\r").replace("\n", "\\n")
-        details.setdefault(sheet, f"line {int(lines[row])}: wrong number of fields: {shown}")
+        details.setdefault(sheet, broken[row])
     cells = len(r.units) * items
     marks = np.full((n, cells), codes.blank, dtype=np.int8)
     values = np.zeros((n, cells), dtype=np.int64)
@@ -321,7 +331,7 @@ def _xlsx_table(r: Round, source: BallotFile, names: list[str]) -> _LongFile:
     finally:
         sheet.close()
     shifted = [(line, row) for line, row in rows if overlong(sheet.header, row)]
-    malformed = tuple((line, r.ballots.delimiter.join(row)) for line, row in shifted)
+    malformed = tuple((line, csv_text(row, r.ballots.delimiter)) for line, row in shifted)
     read = [position[name] for name in names]
     body = [
         (line, row)

@@ -9,6 +9,8 @@ as a CSV row with too many fields is. A cell's line is its Excel row number.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Generator
 
 import numpy as np
@@ -50,7 +52,7 @@ def xlsx_batches(r: Round, codes: MarkCodes, source: BallotFile) -> Generator[Ba
         malformed: list[tuple[int, str]] = []
         for item in sheet.body(cols.read):
             if overlong(sheet.header, item[1]):
-                malformed.append((item[0], r.ballots.delimiter.join(item[1])))
+                malformed.append((item[0], csv_text(item[1], r.ballots.delimiter)))
                 continue
             chunk.append(item)
             if len(chunk) == XLSX_BATCH:
@@ -61,6 +63,14 @@ def xlsx_batches(r: Round, codes: MarkCodes, source: BallotFile) -> Generator[Ba
     finally:
         sheet.close()
     return FileNotes("xlsx", cols.unused, tuple(malformed), empty, source.path.stat().st_size)
+
+
+def csv_text(row: list[str], delimiter: str) -> str:
+    """A workbook row as the CSV line it would be (a cell holding the delimiter quoted), so
+    a malformed row's fields are read back as the cells they were."""
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator="").writerow(row)
+    return out.getvalue()
 
 
 def overlong(header: list[str], row: list[str]) -> bool:
