@@ -102,3 +102,23 @@ def test_a_first_line_longer_than_the_header_block_is_named(round_, write):
     with pytest.raises(PingyiError) as caught:
         read_ballots(round_, [second])
     assert caught.value.problems[0].as_tuple() == (str(second), 2, "", "row_too_long")
+
+
+def test_a_gb18030_first_line_over_the_block_as_utf8_is_row_too_long(write):
+    """Defect: the first line was measured in the file's bytes; the parser reads UTF-8, in
+    which a GB18030 character grows by half, so a 0.8 MB first line of 汉字 was "has no
+    header row". A long-layout row of 1.04 MB in GB18030 (1.56 MB as UTF-8) is named by its
+    line too."""
+    r = load_round(write("round.yaml", ROUND + "ballots: {encoding: gb18030}\n"))
+    path = write("g.csv", ("汉" * 400_000 + "\n1,企业,A,B,C\n").encode("gb18030"))
+    with pytest.raises(PingyiError) as caught:
+        read_ballots(r, [path])
+    assert caught.value.problems[0].as_tuple() == (str(path), 1, "", "row_too_long")
+    long_round = load_round(write("long.yaml", ROUND + "ballots: {layout: long, encoding: gb18030}\n"))
+    rows = "".join(f"{i},企业,a,A\n" for i in range(1000))
+    long = write(
+        "l.csv", ("sheet,stratum,unit,mark\n" + rows + "x,企业,a," + "汉" * 520_000 + "\n").encode("gb18030")
+    )
+    with pytest.raises(PingyiError) as caught:
+        read_ballots(long_round, [long])
+    assert caught.value.problems[0].as_tuple() == (str(long), 1002, "", "row_too_long")

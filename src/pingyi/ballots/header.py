@@ -18,7 +18,7 @@ import pyarrow.csv as pacsv
 
 from pingyi.ballots.decode import BadBytes, DecodingReader, text_end
 from pingyi.ballots.files import BallotFile
-from pingyi.ballots.lines import line_at
+from pingyi.ballots.lines import first_line_longer, line_at
 from pingyi.ballots.sniff import TextEncoding, read_error
 from pingyi.round.items import cell_columns, round_cells
 from pingyi.round.models import Round
@@ -157,7 +157,10 @@ def csv_header(source: BallotFile, encoding: TextEncoding, delimiter: str, quote
         except BadBytes as bad:
             raise encoding.bad_bytes(source, line_at(source.path, 0, bad.offset)) from None
         except pa.ArrowInvalid as exc:
-            if "Empty CSV file" in str(exc) and _first_line_longer(source, HEADER_BLOCK):
+            if (
+                "Empty CSV file" in str(exc)
+                and first_line_longer(source.path, HEADER_BLOCK, encoding.codec) == 1
+            ):
                 raise source.problem(
                     "row_too_long",
                     f"the first line is longer than {HEADER_BLOCK >> 20} MB: a ballot file's first line "
@@ -166,8 +169,8 @@ def csv_header(source: BallotFile, encoding: TextEncoding, delimiter: str, quote
                 ) from None
             if "Empty CSV file" in str(exc):
                 raise source.problem("empty_file", "has no header row", line=1) from None
-            # the row across the end of the header's block: its line, where the file has no quote
-            line = None if quoted else line_at(source.path, 0, min(HEADER_BLOCK, size))
+            # a row longer than the header's block: its line, where the file has no quote
+            line = None if quoted else first_line_longer(source.path, HEADER_BLOCK, encoding.codec)
             raise read_error(source, exc, line, quoted) from None
         names: list[str] = reader.schema.names
     if not "".join(names).replace("\x1a", "").strip():
@@ -182,12 +185,6 @@ def csv_header(source: BallotFile, encoding: TextEncoding, delimiter: str, quote
             )
         raise source.problem("empty_file", "has no header row", line=1)
     return names
-
-
-def _first_line_longer(source: BallotFile, limit: int) -> bool:
-    with open(source.path, "rb") as f:
-        head = f.read(limit + 1)
-    return len(head) > limit and b"\n" not in head and b"\r" not in head
 
 
 def header_only(source: BallotFile) -> bool:

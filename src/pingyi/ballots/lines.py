@@ -11,6 +11,7 @@ Line breaks are the parser's: ``\n``, ``\r\n`` or a lone ``\r``.
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Sequence
 from dataclasses import replace
@@ -167,14 +168,17 @@ def line_at(path: Path, start: int, offset: int) -> int:
     return 1 + breaks
 
 
-def first_line_longer(path: Path, limit: int) -> int | None:
-    """The first line of the file longer than ``limit`` bytes (None if none is): where a
-    reader that parses the file whole, with no row numbers, met a row longer than its
-    block. Line breaks are ``\\n``, ``\\r\\n`` or a lone ``\\r``, as the parser's. Used for
-    errors only: it reads the file again, a block at a time."""
+def first_line_longer(path: Path, limit: int, codec: str = "utf-8") -> int | None:
+    """The first line of the file longer than ``limit`` bytes of UTF-8 (None if none is):
+    where a parser fed the file as UTF-8 (decode.py transcodes GB18030, whose characters
+    grow by half) met a row longer than its block. Line breaks are ``\\n``, ``\\r\\n`` or a
+    lone ``\\r``, as the parser's. Used for errors only: it reads the file again, a block
+    at a time."""
+    decoder = None if codec == "utf-8" else codecs.getincrementaldecoder(codec)("replace")
     line, length, previous = 1, 0, b""
     with open(path, "rb") as f:
-        while block := f.read(1 << 20):
+        while raw := f.read(1 << 20):
+            block = raw if decoder is None else decoder.decode(raw).encode("utf-8")
             start = 1 if previous == b"\r" and block[:1] == b"\n" else 0  # a CRLF cut by the block
             for found in _BREAK.finditer(block, start):
                 if length + found.start() - start > limit:
@@ -183,7 +187,7 @@ def first_line_longer(path: Path, limit: int) -> int | None:
             length += len(block) - start
             if length > limit:
                 return line
-            previous = block[-1:]
+            previous = block[-1:] or previous
     return None
 
 

@@ -302,7 +302,11 @@ def _long_table(r: Round, source: BallotFile, kind: str, names: list[str]) -> _L
         except BadBytes as bad:
             raise encoding.bad_bytes(source, line_at(source.path, 0, bad.offset)) from None
         except pa.ArrowInvalid as exc:  # read whole: the line of a row too long is looked for
-            line = first_line_longer(source.path, LONG_BLOCK) if "straddling" in str(exc) else None
+            line = (
+                first_line_longer(source.path, LONG_BLOCK, encoding.codec)
+                if "straddling" in str(exc)
+                else None
+            )
             raise sniff.read_error(source, exc, line, quoted) from None
     breaks = row_breaks(table) if quoted else None
     lines = where.kept(table.num_rows, breaks)
