@@ -15,20 +15,9 @@ from openpyxl import Workbook
 from pingyi.ballots.count import read_ballots
 from pingyi.round.load import load_round
 
-ROUND = """\
-round: t
-extends: qianren-2-1-0
-categories:
-  - {id: local, name: 地方, winners: 1}
-strata:
-  - {id: 企业, name: 企业代表}
-  - {id: 群众, name: 城市居民}
-units:
-  - {id: a, name: 甲, category: local}
-  - {id: b, name: 乙, category: local}
-  - {id: c, name: 丙, category: local}
-ballots: {layout: long}
-"""
+from .test_ballots import ROUND as WIDE_ROUND
+
+ROUND = WIDE_ROUND + "ballots: {layout: long}\n"
 
 HEADER = "sheet,stratum,unit,mark"
 ROWS = [
