@@ -651,3 +651,30 @@ def test_a_dos_end_of_file_tail_is_never_text(round_, write, monkeypatch, tail, 
     with pytest.raises(PingyiError) as caught:
         read_ballots(round_, [bad])
     assert caught.value.problems[0].line == 6
+
+
+@pytest.mark.parametrize("cut", [False, True])
+@pytest.mark.parametrize("quote", ["", '"'])
+def test_a_csv_row_shifted_into_the_unnamed_columns_past_the_header_is_malformed(
+    round_, write, monkeypatch, cut, quote
+):
+    """Defect: a spreadsheet saved as CSV writes empty header cells for columns a row
+    reaches past the header (``…,c,,``); a row shifted right by one cell then had the right
+    number of fields and was counted with every mark on the wrong unit. As in a workbook,
+    a value past the header's last name makes the row malformed."""
+    from pingyi.ballots import ranges
+
+    if cut:
+        monkeypatch.setattr(ranges, "RANGE_BYTES", 24)
+    text = (
+        "sheet,stratum,a,b,c,,\n1,企业,A,B,C,,\n2,企业,,C,C,C,\n"
+        f"3,群众,A,{quote}A{quote},A,, \n\n,,,,,,x\n4,群众,B,B,B,,\n"
+    )
+    c = read_ballots(round_, [write("b.csv", text)])
+    assert (c.read, c.counted, c.files[0].empty_lines) == (5, 3, 1)
+    assert [(j.line, j.sheet, j.reason) for j in c.rejects] == [
+        (3, "2", "malformed_row"),
+        (6, "", "malformed_row"),
+    ]
+    assert c.rejects[0].detail == "a value past the header's last column: a row shifted by a cell?"
+    assert counts_of(c, 0) == [[1, 0, 0, 0, 0], [1, 1, 0, 0, 0]]

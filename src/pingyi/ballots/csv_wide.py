@@ -21,7 +21,16 @@ from pingyi.ballots import ranges, sniff
 from pingyi.ballots.batch import Batch
 from pingyi.ballots.decode import BadBytes, DecodingReader, text_end
 from pingyi.ballots.files import BallotFile, FileNotes, Prepare
-from pingyi.ballots.header import HEADER_BLOCK, Columns, columns, csv_header, header_only, parse_options
+from pingyi.ballots.header import (
+    HEADER_BLOCK,
+    PAST,
+    Columns,
+    columns,
+    csv_header,
+    header_only,
+    parse_options,
+    past_header,
+)
 from pingyi.ballots.lines import (
     RowLines,
     line_at,
@@ -31,7 +40,7 @@ from pingyi.ballots.lines import (
     text_breaks,
 )
 from pingyi.ballots.marks import MarkCodes
-from pingyi.ballots.wide import wide_batch
+from pingyi.ballots.wide import values_past, wide_batch
 from pingyi.round.models import Round
 
 BLOCK_SIZE = 2 << 20
@@ -66,7 +75,7 @@ def csv_batches(
     cols = columns(r, source, header)
     if header_only(source):  # a header with no line break after it: no rows
         return FileNotes(encoding.codec, cols.unused, bytes_read=source.path.stat().st_size)
-    plan = _Plan(r, codes, source, cols, encoding, header, prepare, quoted)
+    plan = _Plan(r, codes, source, cols, encoding, header, prepare, quoted, past_header(header))
     if spans is not None:
         for first, end, with_quotes, offset in spans:
             yield from ranges.read_on(replace(plan, quoted=with_quotes).read(first, end), offset)
@@ -99,13 +108,15 @@ class _Plan:
     header: list[str]  # the names as the parser reads them, given to ranges after the first
     prepare: Prepare | None
     quoted: bool  # the file holds a quote character somewhere
+    renamed: list[str]  # the header with unnamed columns past its last name renamed (or [])
 
     def options(self, first: bool, on_invalid_row: Any) -> dict[str, Any]:
         cols, b = self.cols, self.r.ballots
         # units are decoded by MarkCodes.columns; a quoted file is read whole, so that line
         # breaks inside any of its cells are seen (lines.py)
-        read_all = self.header if self.quoted else cols.units.values()
+        read_all = (self.renamed or self.header) if self.quoted else cols.units.values()
         types = {c: pa.string() for c in read_all}
+        types |= {c: pa.binary() for c in self.renamed if c.startswith(PAST)}
         if self.codes.numeric is None:
             # marks are read as bytes: DecodingReader has checked every byte's UTF-8, and
             # pyarrow's string conversion would check it again (a fifth of the parse)
@@ -119,7 +130,8 @@ class _Plan:
             block_size=BLOCK_SIZE,
             encoding="utf8",  # the DecodingReader hands on checked UTF-8
             use_threads=False,
-            column_names=None if first else self.header,
+            column_names=self.renamed or (None if first else self.header),
+            skip_rows=1 if first and self.renamed else 0,  # the header line, named already
         )
         parse = parse_options(b.delimiter, self.quoted, on_invalid_row)
         convert = pacsv.ConvertOptions(
@@ -155,7 +167,10 @@ class _Plan:
                     refuse_swallowed_rows(
                         self.source, record, lines, breaks, len(self.header), self.r.ballots.delimiter
                     )
-                    batch, blank = wide_batch(self.r, self.codes, self.source, self.cols, record, lines)
+                    shifted = values_past(record, [c for c in self.renamed if c.startswith(PAST)])
+                    batch, blank = wide_batch(
+                        self.r, self.codes, self.source, self.cols, record, lines, shifted
+                    )
                     empty += blank
                     if batch is not None:
                         batch.bytes_read, reported = decoded.done - reported, decoded.done

@@ -18,7 +18,7 @@ import pyarrow.csv as pacsv
 
 from pingyi.ballots.decode import BadBytes, DecodingReader, text_end
 from pingyi.ballots.files import BallotFile
-from pingyi.ballots.lines import first_line_longer, line_at
+from pingyi.ballots.lines import first_line_longer, line_at, text_breaks
 from pingyi.ballots.sniff import TextEncoding, read_error
 from pingyi.round.items import cell_columns, round_cells
 from pingyi.round.models import Round
@@ -86,6 +86,23 @@ def require(source: BallotFile, header: list[str], names: list[str], delimiter: 
             "missing_column", missing_message(missing, list(named), delimiter), line=1, column=missing[0]
         )
     return [named[n] for n in names]
+
+
+PAST = "\x00past"  # the parse names of unnamed columns after the header's last name
+
+
+def past_header(header: list[str]) -> list[str]:
+    """The header with its unnamed columns after the last name renamed (``PAST`` and their
+    place), so that the parser hands them over: a spreadsheet saved as CSV writes them when
+    a row reaches past the header, and a value there is a row shifted by a cell, its marks
+    on the wrong units (a malformed row, as in a workbook). ``[]`` when there are none, or
+    when a name holds a line break (the header must be one line, read past with
+    ``skip_rows``)."""
+    named = [i for i, name in enumerate(header) if name.strip()]
+    last = named[-1] if named else -1
+    if last == len(header) - 1 or any(text_breaks(name) for name in header):
+        return []
+    return header[: last + 1] + [f"{PAST}{i}" for i in range(last + 1, len(header))]
 
 
 def _by_trimmed_name(source: BallotFile, header: list[str]) -> dict[str, str]:

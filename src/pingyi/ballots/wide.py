@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pingyi.ballots.batch import Batch
+from pingyi.ballots.batch import Batch, Reason
 from pingyi.ballots.files import BallotFile
 from pingyi.ballots.header import Columns
 from pingyi.ballots.marks import MarkCodes
@@ -32,8 +32,10 @@ def wide_batch(
     cols: Columns,
     record: pa.RecordBatch | pa.Table,
     lines: np.ndarray,
+    shifted: np.ndarray | None = None,
 ) -> tuple[Batch | None, int]:
-    """The sheets of ``record`` (rows at file lines ``lines``), and how many rows were empty."""
+    """The sheets of ``record`` (rows at file lines ``lines``), and how many rows were empty.
+    ``shifted`` rows hold a value past the header (:func:`values_past`): malformed rows."""
     n = len(record)
     sheet = pc.utf8_trim_whitespace(record.column(cols.sheet))
     if isinstance(sheet, pa.ChunkedArray):
@@ -62,11 +64,25 @@ def wide_batch(
         form = np.zeros(n, dtype=np.int16)
     _refuse_total_rows(source, sheet, stratum_col, lines)
     keep = _non_empty_rows(sheet, stratum_col, marks, codes)
+    preset = None
+    if shifted is not None and shifted.any():
+        keep = keep | shifted
+        preset = np.where(shifted, Reason.malformed_row, Reason.none).astype(np.int8)
     if keep.all():
         batch = Batch(
-            source.index, lines, sheet, stratum, form, marks, stratum_col, form_col, cols.missing_units
+            source.index,
+            lines,
+            sheet,
+            stratum,
+            form,
+            marks,
+            stratum_col,
+            form_col,
+            cols.missing_units,
+            preset,
         )
         batch.values = values
+        _say_shifted(batch)
         return batch, 0
     empty = int((~keep).sum())
     if not keep.any():
@@ -83,9 +99,31 @@ def wide_batch(
         stratum_col.take(take),
         form_col.take(take) if form_col is not None else None,
         cols.missing_units,
+        preset[index] if preset is not None else None,
     )
     batch.values = values[index] if values is not None else None
+    _say_shifted(batch)
     return batch, empty
+
+
+def values_past(record: pa.RecordBatch | pa.Table, past: list[str]) -> np.ndarray | None:
+    """Rows with a value (not only spaces) in the unnamed columns ``past`` the header's last
+    name (header.past_header); None when the file has no such columns."""
+    if not past:
+        return None
+    shifted = np.zeros(len(record), dtype=bool)
+    for name in past:
+        text = pc.utf8_trim_whitespace(record.column(name).cast(pa.string()))
+        shifted |= pc.greater(pc.utf8_length(text), 0).to_numpy(zero_copy_only=False)
+    return shifted
+
+
+def _say_shifted(batch: Batch) -> None:
+    if batch.preset is not None:
+        rows = np.flatnonzero(batch.preset == Reason.malformed_row).tolist()
+        batch.details = {
+            row: "a value past the header's last column: a row shifted by a cell?" for row in rows
+        }
 
 
 def _dict_column(column: pa.Array | pa.ChunkedArray) -> pa.DictionaryArray:
