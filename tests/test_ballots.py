@@ -678,3 +678,55 @@ def test_a_csv_row_shifted_into_the_unnamed_columns_past_the_header_is_malformed
     ]
     assert c.rejects[0].detail == "a value past the header's last column: a row shifted by a cell?"
     assert counts_of(c, 0) == [[1, 0, 0, 0, 0], [1, 1, 0, 0, 0]]
+
+
+@pytest.mark.parametrize("order", ["shifted first", "re-scan first"])
+def test_a_shifted_row_is_no_copy_of_its_sheet(round_, write, order):
+    """Defect (hostile round 3, F1): a row shifted past the header took part in the
+    duplicate check. With its correct re-scan, both were conflicting_duplicate, or the
+    re-scan a 'duplicate' of a sheet that was never counted; its stratum was read too.
+    A malformed row is no copy: the re-scan counts, whatever the order."""
+    rows = ["1,企业,A,B,C,,", "2,企业,,A,B,C,"] + (["2,企业,A,B,C,,"] if order == "shifted first" else [])
+    if order == "re-scan first":
+        rows.insert(1, "2,企业,A,B,C,,")
+    c = read_ballots(round_, [write("b.csv", "sheet,stratum,a,b,c,,\n" + "\n".join(rows) + "\n")])
+    assert (c.read, c.counted) == (3, 2)
+    assert [j.reason for j in c.rejects] == ["malformed_row"]
+    assert c.read_by_stratum.tolist() == [2, 0]
+    assert counts_of(c, 0) == [[2, 0, 0, 0, 0], [0, 0, 0, 0, 0]]
+
+
+def test_a_malformed_row_with_a_field_past_the_csv_modules_limit_is_still_a_reject(round_, write):
+    """Defect (round 3, F2): reading a malformed row's sheet id with the csv module raised
+    its 'field larger than field limit' (131,072) as a traceback."""
+    text = SHEETS + '6,企业,A,"' + "x" * 200_000 + '"\n'
+    c = read_ballots(round_, [write("b.csv", text)])
+    assert [(j.line, j.sheet, j.reason) for j in c.rejects][-1] == (7, "6", "malformed_row")
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r"])
+def test_runaway_quotes_are_found_with_any_line_break_and_notes_are_not_them(write, newline):
+    """Defects (round 3, F3, F4): with lone-CR line breaks a stray quote leaving a malformed
+    row swallowed sheets silently (its text was split on \\n only); and a note whose lines
+    hold as many commas as a row was refused as a runaway quote. A swallowed line is a row
+    when it also names one of the round's strata where the stratum is."""
+    r = load_round(write("round.yaml", ROUND))
+    stray = newline.join(
+        ["sheet,stratum,a,b,c", "1,企业,A,B,C", '2,企业,"A,B', "3,企业,B,B,B", "4,群众,C,C,C", ""]
+    )
+    path = write("s.csv", stray)
+    with pytest.raises(PingyiError) as caught:
+        read_ballots(r, [path])
+    assert caught.value.problems[0].as_tuple() == (str(path), 3, "", "runaway_quote")
+    noted = load_round(write("noted.yaml", ROUND.replace("  - {id: c, name: 丙, category: local}\n", "")))
+    note = newline.join(
+        [
+            "sheet,stratum,a,b,备注",
+            '1,企业,A,B,"意见：',
+            '1.作风,2.效率,3.公开,4.服务,都要加强"',
+            "2,群众,A,A,",
+            "",
+        ]
+    )
+    c = read_ballots(noted, [write("n.csv", note)])
+    assert (c.read, c.counted) == (2, 2)

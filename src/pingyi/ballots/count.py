@@ -10,7 +10,6 @@ a re-scanned sheet is kept, and so the rejects, never depend on the order of arg
 
 from __future__ import annotations
 
-import csv
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -34,6 +33,7 @@ from pingyi.ballots.marks import MarkCodes, mark_codes
 from pingyi.ballots.numeric import stratum_sums
 from pingyi.ballots.online import OnlineSheets
 from pingyi.ballots.read import long_sheets, read_batches
+from pingyi.ballots.runaway import field_at
 from pingyi.ballots.validity import on_form_matrix, reason_detail, row_reasons
 from pingyi.errors import PingyiError
 from pingyi.round.items import round_cells
@@ -179,7 +179,7 @@ class _Counter:
             self.bytes_done = self.bytes_before = self.bytes_before + notes.bytes_read
             self._report(0)
             for line, text in notes.malformed:
-                sheet = next(csv.reader([text], delimiter=self.r.ballots.delimiter), [""])[0].strip()
+                sheet = field_at(text, self.r.ballots.delimiter, 0)
                 shown = text[:80].replace("\r", "\\r").replace("\n", "\\n")  # a reject is one line
                 detail = f"wrong number of fields: {shown}"
                 self._reject(source.index, line, sheet, Reason.malformed_row, detail)
@@ -230,19 +230,22 @@ class _Counter:
             self.prepare(batch)
         prepared: _Prepared = batch.prepared
         reasons, ids = prepared.reasons, prepared.ids
-        has_id = reasons != Reason.missing_sheet_id
+        # a malformed row is no copy of a sheet (its fields are not where they belong): it
+        # neither is a first copy nor repeats one, and its stratum is not read from it
+        malformed = reasons == Reason.malformed_row
+        indexed = (reasons != Reason.missing_sheet_id) & ~malformed
         status = np.zeros(len(batch), dtype=np.int8)
-        sheet = batch.sheet if has_id.all() else batch.sheet.filter(pa.array(has_id))
-        status[has_id] = self.index.check(ids[has_id], prepared.contents[has_id], sheet)
-        if has_id.any():  # the index numbers the batches it checked: where each came from
+        sheet = batch.sheet if indexed.all() else batch.sheet.filter(pa.array(indexed))
+        status[indexed] = self.index.check(ids[indexed], prepared.contents[indexed], sheet)
+        if indexed.any():  # the index numbers the batches it checked: where each came from
             self.origins.append((batch.file, batch.span, batch.line_offset))
         reasons[status == DUPLICATE] = Reason.duplicate
         reasons[status == CONFLICT] = Reason.conflicting_duplicate
         if self.index.conflicted:  # a first copy in this batch, of an id a later row conflicts with
-            first = (status == FIRST) & has_id & self.index.is_conflicted(batch.sheet)
+            first = (status == FIRST) & indexed & self.index.is_conflicted(batch.sheet)
             reasons[first] = Reason.conflicting_duplicate
         self.read += len(batch)
-        known = batch.stratum >= 0
+        known = (batch.stratum >= 0) & ~malformed
         self.read_by_stratum += np.bincount(batch.stratum[known], minlength=len(self.r.strata))
         counted = reasons == Reason.none
         self._apply(prepared.bins, +1)
@@ -339,7 +342,7 @@ class _Counter:
                 hits = pc.is_in(batch.sheet, value_set=wanted).to_numpy(zero_copy_only=False)
                 for row in np.nonzero(hits)[0]:
                     sheet = str(batch.sheet[int(row)].as_py())
-                    if sheet in found:
+                    if sheet in found or _is_malformed(batch, int(row)):  # no copy: never indexed
                         continue
                     found.add(sheet)
                     key = (batch.file, int(batch.lines[row]))
@@ -388,3 +391,7 @@ class _Counter:
         self.rejects[key] = Reject(
             reject.file, reject.line, reject.sheet, Reason.conflicting_duplicate.name, detail
         )
+
+
+def _is_malformed(batch: Batch, row: int) -> bool:
+    return batch.preset is not None and batch.preset[row] == Reason.malformed_row

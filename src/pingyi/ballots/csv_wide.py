@@ -34,12 +34,11 @@ from pingyi.ballots.header import (
 from pingyi.ballots.lines import (
     RowLines,
     line_at,
-    refuse_runaway_quotes,
-    refuse_swallowed_rows,
     row_breaks,
     text_breaks,
 )
 from pingyi.ballots.marks import MarkCodes
+from pingyi.ballots.runaway import RowShape, refuse_runaway_quotes, refuse_swallowed_rows
 from pingyi.ballots.wide import values_past, wide_batch
 from pingyi.round.models import Round
 
@@ -110,6 +109,14 @@ class _Plan:
     quoted: bool  # the file holds a quote character somewhere
     renamed: list[str]  # the header with unnamed columns past its last name renamed (or [])
 
+    @property
+    def shape(self) -> RowShape:
+        """What a row of this file looks like (runaway.py)."""
+        strata = frozenset(s.id for s in self.r.strata)
+        return RowShape(
+            len(self.header), self.r.ballots.delimiter, self.header.index(self.cols.stratum), strata
+        )
+
     def options(self, first: bool, on_invalid_row: Any) -> dict[str, Any]:
         cols, b = self.cols, self.r.ballots
         # units are decoded by MarkCodes.columns; a quoted file is read whole, so that line
@@ -164,9 +171,7 @@ class _Plan:
                 for record in reader:
                     breaks = row_breaks(record) if self.quoted else None
                     lines = where.kept(len(record), breaks)
-                    refuse_swallowed_rows(
-                        self.source, record, lines, breaks, len(self.header), self.r.ballots.delimiter
-                    )
+                    refuse_swallowed_rows(self.source, record, lines, breaks, self.shape)
                     shifted = values_past(record, [c for c in self.renamed if c.startswith(PAST)])
                     batch, blank = wide_batch(
                         self.r, self.codes, self.source, self.cols, record, lines, shifted
@@ -184,6 +189,6 @@ class _Plan:
             except pa.ArrowInvalid as exc:
                 raise sniff.read_error(self.source, exc, where.next_row + where.below, self.quoted) from None
         malformed = tuple(where.finish())
-        refuse_runaway_quotes(self.source, malformed, len(self.header), self.r.ballots.delimiter)
+        refuse_runaway_quotes(self.source, malformed, self.shape)
         rows = where.rows + first  # and the header; in a range (never quoted), a row is a line
         return ranges.RangeNotes(malformed, empty, decoded.done, rows)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,7 +20,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pingyi.ballots.files import BallotFile, FileNotes
+from pingyi.ballots.files import FileNotes
 
 DOS_END_OF_FILE = "\x1a"  # Ctrl-Z, which old Windows tools append to a text file (decode.py)
 
@@ -192,53 +191,4 @@ def first_line_longer(path: Path, limit: int, codec: str = "utf-8") -> int | Non
 
 
 _BREAK = re.compile(rb"\r\n|\r|\n")
-_TEXT_BREAK = re.compile(r"\r\n|\r|\n")
-
-
-def refuse_swallowed_rows(
-    source: BallotFile,
-    record: pa.RecordBatch | pa.Table,
-    lines: np.ndarray,
-    breaks: np.ndarray | None,
-    fields: int,
-    delimiter: str,
-) -> None:
-    """The runaway quote in a row the parser kept: a ``"`` opening the last field leaves the
-    row with the right number of fields, and the sheets after it inside that cell, up to
-    the next quote or the end of the file. A cell holding a whole line of the file (as many
-    delimiters as the header, less one) is that, never a note; the file is refused, as
-    :func:`refuse_runaway_quotes` refuses the malformed rows such a quote makes."""
-    if breaks is None or not breaks.any():
-        return
-    rows = np.flatnonzero(breaks)
-    for column in record.columns:
-        cells = column.take(pa.array(rows)).to_pylist()
-        for row, cell in zip(rows.tolist(), cells, strict=True):
-            text = cell.decode("utf-8", "replace") if isinstance(cell, bytes) else str(cell or "")
-            inner = _TEXT_BREAK.split(text)[1:]
-            if any(part.count(delimiter) >= fields - 1 for part in inner):
-                raise source.problem(
-                    "runaway_quote",
-                    f"a quoted cell opened on this line runs over {len(inner) + 1} lines (a stray "
-                    "'\"'?): the sheets inside it cannot be read; fix the quote, or remove it",
-                    int(lines[row]),
-                )
-
-
-def refuse_runaway_quotes(
-    source: BallotFile, malformed: Sequence[tuple[int, str]], fields: int, delimiter: str
-) -> None:
-    """A malformed row whose quoted text holds whole rows of the file (a line with as many
-    fields as the header) is a quote opened by mistake (a stray ``"``): the sheets up to
-    the next quote are inside it. Rejecting it as one malformed row would lose those
-    sheets silently, so the file is refused. A note cell with line breaks is not this."""
-    for line, text in malformed:
-        inner = text.split("\n")[1:]
-        breaks = len(inner)
-        if any(part.count(delimiter) >= fields - 1 for part in inner):
-            raise source.problem(
-                "runaway_quote",
-                f"a quoted cell opened on this line runs over {breaks + 1} lines (a stray '\"'?): "
-                "the sheets inside it cannot be read; fix the quote, or remove it",
-                line,
-            )
+TEXT_BREAK = re.compile(r"\r\n|\r|\n")  # the parser's line breaks, in text

@@ -13,7 +13,6 @@ names each row's item in the ``ballots.item`` column; a numeric round's marks ar
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Generator
 from dataclasses import dataclass, replace
 from typing import Any
@@ -33,13 +32,12 @@ from pingyi.ballots.lines import (
     blank_rows_as_empty_lines,
     first_line_longer,
     line_at,
-    refuse_runaway_quotes,
-    refuse_swallowed_rows,
     row_breaks,
     text_breaks,
 )
 from pingyi.ballots.marks import MarkCodes
 from pingyi.ballots.ranges import has_quotes
+from pingyi.ballots.runaway import RowShape, field_at, refuse_runaway_quotes, refuse_swallowed_rows
 from pingyi.ballots.worksheet import Worksheet
 from pingyi.ballots.xlsx import column_table, csv_text, overlong
 from pingyi.round.models import Round
@@ -109,10 +107,7 @@ def _with_malformed_rows(
     where the sheet id should be, read as CSV: quotes kept together) with nothing else read
     from it, so the sheet is rejected as ``malformed_row``, rather than counted without
     that row's mark beside a phantom sheet made of the row itself."""
-    ids = []
-    for _, text in malformed:
-        fields = next(csv.reader([text], delimiter=delimiter), [])
-        ids.append(fields[read.sheet_at].strip() if read.sheet_at < len(fields) else "")
+    ids = [field_at(text, delimiter, read.sheet_at) for _, text in malformed]
     empty = [""] * len(ids)
     bad = pa.table({name: pa.array(ids if k == 0 else empty, pa.string()) for k, name in enumerate(names)})
     details = [""] * read.table.num_rows
@@ -310,9 +305,12 @@ def _long_table(r: Round, source: BallotFile, kind: str, names: list[str]) -> _L
             raise sniff.read_error(source, exc, line, quoted) from None
     breaks = row_breaks(table) if quoted else None
     lines = where.kept(table.num_rows, breaks)
-    refuse_swallowed_rows(source, table, lines, breaks, len(header), r.ballots.delimiter)
+    shape = RowShape(
+        len(header), r.ballots.delimiter, header.index(own[1]), frozenset(s.id for s in r.strata)
+    )
+    refuse_swallowed_rows(source, table, lines, breaks, shape)
     malformed = where.finish()
-    refuse_runaway_quotes(source, malformed, len(header), r.ballots.delimiter)
+    refuse_runaway_quotes(source, malformed, shape)
     table = table.select(own).rename_columns(names)
     filled = np.zeros(table.num_rows, dtype=bool)
     for name in names:
