@@ -27,7 +27,7 @@ DOS_END_OF_FILE = "\x1a"  # Ctrl-Z, which old Windows tools append to a text fil
 
 def blank_rows_as_empty_lines(notes: FileNotes, delimiter: str) -> FileNotes:
     """A row the parser found malformed that holds nothing — spaces, a form feed, bare
-    delimiters, the DOS end-of-file byte — is an empty line like any other, not a sheet:
+    delimiters or quotes, the DOS end-of-file byte — is an empty line like any other, not a sheet:
     it must not add a phantom to the sheets read."""
     blank = [row for row in notes.malformed if _is_blank(row[1], delimiter)]
     if not blank:
@@ -37,7 +37,8 @@ def blank_rows_as_empty_lines(notes: FileNotes, delimiter: str) -> FileNotes:
 
 
 def _is_blank(text: str, delimiter: str) -> bool:
-    return all(ch.isspace() or ch in (delimiter, DOS_END_OF_FILE) for ch in text)
+    """Nothing in it: spaces, delimiters, quotes (a lone ``"`` line), Ctrl-Z."""
+    return all(ch.isspace() or ch in (delimiter, DOS_END_OF_FILE, '"') for ch in text)
 
 
 class RowLines:
