@@ -9,9 +9,9 @@ sheet, never a silently wrong count.
 Each concern has its module: sniff.py (file kind, encoding), decode.py (every byte
 checked in its one encoding), header.py (columns), csv_wide.py and ranges.py (streamed
 CSV on reader threads), lines.py (the physical line of each row), runaway.py (a stray
-quote swallowing sheets), worksheet.py and
-xlsx.py (workbooks), long.py (the long layout's pivot), wide.py (wide rows into a
-batch) and online.py with online_rows.py and online_header.py (问卷星-like exports).
+quote swallowing sheets), worksheet.py and xlsx.py (workbooks), long.py (the long
+layout's pivot), wide.py (wide rows into a batch) and online.py with online_rows.py and
+online_header.py (问卷星-like exports).
 Readers return what they noticed (:class:`FileNotes`) rather than changing the
 :class:`BallotFile` they read.
 """
