@@ -628,7 +628,7 @@ def test_a_quote_opening_the_last_field_is_a_runaway_quote(round_, write, text):
     with pytest.raises(PingyiError) as caught:
         read_ballots(long_round, [long])
     assert caught.value.problems[0].as_tuple() == (str(long), 3, "", "runaway_quote")
-    note = write("n.csv", 'sheet,stratum,a,b,c\n1,企业,A,B,"C\nsee the back, twice"\n2,企业,A,A,A\n')
+    note = write("n.csv", 'sheet,stratum,a,b,c,备注\n1,企业,A,B,C,"see\nthe back, twice"\n2,企业,A,A,A,\n')
     assert read_ballots(round_, [note]).read == 2  # a note with a line break is not this
 
 
@@ -731,3 +731,23 @@ def test_runaway_quotes_are_found_with_any_line_break_and_notes_are_not_them(wri
     )
     c = read_ballots(noted, [write("n.csv", note)])
     assert (c.read, c.counted) == (2, 2)
+
+
+@pytest.mark.parametrize(
+    ("layout", "text", "line"),
+    [
+        ("wide", 'sheet,stratum,a,b,c\n1,企业,A,B,C\n2,企业,A,"B,C\n3,企业,C,"C",A\n4,企业,A,A,A\n', 3),
+        ("wide", 'sheet,stratum,a,b,c\n1,企业,A,B,C\n2,"企业,A,B,C\n3,"企业",C,C,A\n4,企业,A,A,A\n', 3),
+        ("long", 'sheet,stratum,unit,mark\n1,企业,a,A\n"1,企业,c,A\n2",企业,a,B\n2,企业,b,B\n', 3),
+    ],
+)
+def test_a_stray_quote_closed_by_a_quoted_cell_further_down_is_a_runaway_quote(write, layout, text, line):
+    """Defect (hostile round 4, G1, G2): a stray quote closed by a quoted cell on the next
+    line made one row of two with the right number of fields: a sheet lost and another
+    counted with its neighbour's marks, or a phantom sheet, exit 0. A cell the round reads
+    that runs across lines and holds the delimiter is a runaway quote."""
+    r = load_round(write("round.yaml", ROUND + f"ballots: {{layout: {layout}}}\n"))
+    path = write("b.csv", text)
+    with pytest.raises(PingyiError) as caught:
+        read_ballots(r, [path])
+    assert caught.value.problems[0].as_tuple() == (str(path), line, "", "runaway_quote")

@@ -274,3 +274,17 @@ def test_a_round_with_items_corrects_a_units_item(write):
     assert t.document["corrections"][0]["item"] == "eff"
     log = (round_file.parent / "log.csv").read_text(encoding="utf-8").splitlines()
     assert log[1].endswith(",S1,counted,b.eff:C→A")
+
+
+def test_a_shifted_row_is_no_copy_a_correction_applies_to(round_dir):
+    """Defect (hostile round 4, G3): corrections were applied to a row shifted past the
+    header (a malformed row), so with the sheet's only copy shifted the correction was
+    accepted, and with a good re-scan beside it a correction true of the re-scan was
+    refused as read_mismatch. A malformed row is no copy of its sheet."""
+    shifted = "sheet,stratum,a,b,c,,\nS1,企业,A,B,C,,\nS2,企业,,A,B,C,\n"
+    (round_dir / "ballots.csv").write_text(shifted, encoding="utf-8")
+    assert _problems(round_dir, "S2,a,A,C,复核原票,张三\n")[0][0][3] == "unknown_sheet"
+    (round_dir / "ballots.csv").write_text(shifted + "S2,企业,A,B,C,,\n", encoding="utf-8")
+    c = _counts(round_dir, "S2,a,A,C,复核原票,张三\n")
+    assert (c.read, c.counted, [j.reason for j in c.rejects]) == (3, 2, ["malformed_row"])
+    assert c.counts[0].tolist()[0] == [1, 0, 1, 0, 0]  # S1's A, S2's A corrected to C

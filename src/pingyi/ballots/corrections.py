@@ -30,7 +30,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pingyi.ballots.batch import Batch
+from pingyi.ballots.batch import Batch, Reason
 from pingyi.ballots.marks import MarkCodes
 from pingyi.errors import Problem
 from pingyi.round.items import cell_id
@@ -113,6 +113,8 @@ class Fixes:
         ``prepare``); :meth:`record` takes the events on the main thread, in file order.
         """
         hits = pc.is_in(batch.sheet, value_set=self.ids).to_numpy(zero_copy_only=False)
+        if batch.preset is not None:  # a malformed row is no copy of its sheet (count.py)
+            hits &= batch.preset != Reason.malformed_row
         rows = np.flatnonzero(hits)
         if not len(rows):
             return []

@@ -171,7 +171,7 @@ class _Plan:
                 for record in reader:
                     breaks = row_breaks(record) if self.quoted else None
                     lines = where.kept(len(record), breaks)
-                    refuse_swallowed_rows(self.source, record, lines, breaks, self.shape)
+                    refuse_swallowed_rows(self.source, record, lines, breaks, self.shape, set(self.cols.read))
                     shifted = values_past(record, [c for c in self.renamed if c.startswith(PAST)])
                     batch, blank = wide_batch(
                         self.r, self.codes, self.source, self.cols, record, lines, shifted

@@ -308,7 +308,7 @@ def _long_table(r: Round, source: BallotFile, kind: str, names: list[str]) -> _L
     shape = RowShape(
         len(header), r.ballots.delimiter, header.index(own[1]), frozenset(s.id for s in r.strata)
     )
-    refuse_swallowed_rows(source, table, lines, breaks, shape)
+    refuse_swallowed_rows(source, table, lines, breaks, shape, set(own))
     malformed = where.finish()
     refuse_runaway_quotes(source, malformed, shape)
     table = table.select(own).rename_columns(names)

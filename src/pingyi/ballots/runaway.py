@@ -3,9 +3,10 @@
 A stray ``"`` in a ballot file swallows the rows after it into one quoted cell. Counted,
 they would be one invalid mark (or one malformed row) instead of many sheets, silently;
 so a file where a cell holds what looks like whole rows of the file is refused as
-``runaway_quote`` on the quote's line. What looks like a row: as many delimiters as the
-header, less one, and one of the round's strata where the stratum is; a note with line
-breaks and commas in it is not that.
+``runaway_quote`` on the quote's line. A delimiter after a line break in a cell the round
+reads (a sheet id, a stratum, a mark) is always that; in another column (a note) only
+when a line inside looks like a row: as many delimiters as the header, less one, and one of the round's
+strata where the stratum is (a note with line breaks and commas in it is not that).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import pyarrow as pa
 
 from pingyi.ballots.files import BallotFile
 from pingyi.ballots.lines import TEXT_BREAK
+from pingyi.errors import PingyiError
 
 
 @dataclass(frozen=True)
@@ -53,18 +55,27 @@ def refuse_swallowed_rows(
     lines: np.ndarray,
     breaks: np.ndarray | None,
     shape: RowShape,
+    read: set[str],
 ) -> None:
-    """The runaway quote in a row the parser kept: a ``"`` opening the last field leaves the
-    row with the right number of fields, and the sheets after it inside that cell. Only
-    rows with line breaks in a cell (``breaks``, lines.row_breaks) are looked at."""
+    """The runaway quote in a row the parser kept: a ``"`` opening a field takes the lines
+    after it into that cell, up to the next quote, and the row may still have the right
+    number of fields (a quote in the last field; a quoted cell further down closing it).
+    A cell the round reads (``read``: sheet id, stratum, marks) across lines that holds the
+    delimiter holds a piece of a row (a quote closed by a quoted cell further down): such
+    a row is refused outright; in another column (a note) only when a line inside looks like
+    a whole row. Only rows with line breaks in a cell (``breaks``,
+    lines.row_breaks) are looked at."""
     if breaks is None or not breaks.any():
         return
     rows = np.flatnonzero(breaks)
-    for column in record.columns:
+    for name, column in zip(record.column_names, record.columns, strict=True):
         cells = column.take(pa.array(rows)).to_pylist()
         for row, cell in zip(rows.tolist(), cells, strict=True):
             text = cell.decode("utf-8", "replace") if isinstance(cell, bytes) else str(cell or "")
-            _refuse(source, text, int(lines[row]), shape)
+            inner = TEXT_BREAK.split(text)[1:]
+            swallowed = name in read and shape.delimiter in text  # a cell across lines, with a row's piece
+            if swallowed or any(shape.is_row(part) for part in inner):
+                raise _runaway(source, int(lines[row]), len(inner))
 
 
 def refuse_runaway_quotes(source: BallotFile, malformed: Sequence[tuple[int, str]], shape: RowShape) -> None:
@@ -77,9 +88,13 @@ def refuse_runaway_quotes(source: BallotFile, malformed: Sequence[tuple[int, str
 def _refuse(source: BallotFile, text: str, line: int, shape: RowShape) -> None:
     inner = TEXT_BREAK.split(text)[1:]
     if any(shape.is_row(part) for part in inner):
-        raise source.problem(
-            "runaway_quote",
-            f"a quoted cell opened on this line runs over {len(inner) + 1} lines (a stray '\"'?): "
-            "the sheets inside it cannot be read; fix the quote, or remove it",
-            line,
-        )
+        raise _runaway(source, line, len(inner))
+
+
+def _runaway(source: BallotFile, line: int, breaks: int) -> PingyiError:
+    return source.problem(
+        "runaway_quote",
+        f"a quoted cell opened on this line runs over {breaks + 1} lines (a stray '\"'?): "
+        "the sheets inside it cannot be read; fix the quote, or remove it",
+        line,
+    )
