@@ -751,3 +751,31 @@ def test_a_stray_quote_closed_by_a_quoted_cell_further_down_is_a_runaway_quote(w
     with pytest.raises(PingyiError) as caught:
         read_ballots(r, [path])
     assert caught.value.problems[0].as_tuple() == (str(path), line, "", "runaway_quote")
+
+
+def test_a_quoted_multi_mark_beside_a_note_with_a_line_break_is_read(write):
+    """Defect (hostile round 5, H1): a multi-mark written ``"A,C"`` in a row whose note had
+    a line break was taken for a runaway quote, refusing a good file: only a cell that
+    itself runs across lines can hold a swallowed row."""
+    r = load_round(write("round.yaml", ROUND))
+    text = 'sheet,stratum,a,b,c,备注\r\n1,企业,A,B,C,\r\n2,企业,"A,C",B,C,"办事慢\r\n态度差"\r\n'
+    text += "3,群众,A,A,A,\r\n"
+    c = read_ballots(r, [write("b.csv", text)])
+    assert (c.read, c.counted) == (3, 3)
+    assert counts_of(c, 0)[0] == [1, 0, 0, 0, 1]  # sheet 2's "A,C" is an invalid mark
+
+
+def test_a_malformed_rows_sheet_id_is_taken_from_the_sheet_column(write, tmp_path):
+    """Defect (round 5, H4): a malformed wide row was named by its first field, not the
+    sheet-id column (a 序号 column first, or the id last)."""
+    r = load_round(write("round.yaml", ROUND))
+    text = "序号,stratum,a,b,c,sheet\n1,企业,A,B,C,S1\n2,企业,A,B,C,S2,x\n"
+    c = read_ballots(r, [write("b.csv", text)])
+    assert [(j.line, j.sheet, j.reason) for j in c.rejects] == [(3, "S2", "malformed_row")]
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in [["stratum", "a", "b", "c", "sheet"], ["企业", "A", "A", "A", "0002", "x"]]:
+        book.active.append(row)
+    book.save(tmp_path / "x.xlsx")
+    assert [j.sheet for j in read_ballots(r, [tmp_path / "x.xlsx"]).rejects] == ["0002"]

@@ -179,7 +179,7 @@ class _Counter:
             self.bytes_done = self.bytes_before = self.bytes_before + notes.bytes_read
             self._report(0)
             for line, text in notes.malformed:
-                sheet = field_at(text, self.r.ballots.delimiter, 0)
+                sheet = field_at(text, self.r.ballots.delimiter, notes.sheet_at)
                 shown = text[:80].replace("\r", "\\r").replace("\n", "\\n")  # a reject is one line
                 detail = f"wrong number of fields: {shown}"
                 self._reject(source.index, line, sheet, Reason.malformed_row, detail)

@@ -84,7 +84,8 @@ def csv_batches(
     else:
         notes = yield from ranges.parallel_batches(plan.read, cuts, replace(plan, quoted=True).read)
     size = source.path.stat().st_size  # all of it read (a DOS end-of-file tail is not text)
-    return FileNotes(encoding.codec, cols.unused, notes.malformed, notes.empty_lines, size)
+    sheet_at = header.index(cols.sheet)
+    return FileNotes(encoding.codec, cols.unused, notes.malformed, notes.empty_lines, size, sheet_at=sheet_at)
 
 
 def _header_end(source: BallotFile) -> int:

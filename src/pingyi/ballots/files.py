@@ -47,6 +47,7 @@ class FileNotes:
     empty_lines: int = 0
     bytes_read: int = 0
     online: OnlineNotes | None = None  # an online export (pingyi.ballots.online)
+    sheet_at: int = 0  # the sheet id's field in a row, to name a malformed row's sheet
 
 
 @dataclass(frozen=True)

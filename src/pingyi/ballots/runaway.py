@@ -73,7 +73,9 @@ def refuse_swallowed_rows(
         for row, cell in zip(rows.tolist(), cells, strict=True):
             text = cell.decode("utf-8", "replace") if isinstance(cell, bytes) else str(cell or "")
             inner = TEXT_BREAK.split(text)[1:]
-            swallowed = name in read and shape.delimiter in text  # a cell across lines, with a row's piece
+            swallowed = (
+                bool(inner) and name in read and shape.delimiter in text
+            )  # across lines, a row's piece
             if swallowed or any(shape.is_row(part) for part in inner):
                 raise _runaway(source, int(lines[row]), len(inner))
 

@@ -62,7 +62,8 @@ def xlsx_batches(r: Round, codes: MarkCodes, source: BallotFile) -> Generator[Ba
             empty += yield from _chunk_batches(r, codes, source, cols, position, chunk)
     finally:
         sheet.close()
-    return FileNotes("xlsx", cols.unused, tuple(malformed), empty, source.path.stat().st_size)
+    size, sheet_at = source.path.stat().st_size, position[cols.sheet]
+    return FileNotes("xlsx", cols.unused, tuple(malformed), empty, size, sheet_at=sheet_at)
 
 
 def csv_text(row: list[str], delimiter: str) -> str:
