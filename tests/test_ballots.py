@@ -779,3 +779,26 @@ def test_a_malformed_rows_sheet_id_is_taken_from_the_sheet_column(write, tmp_pat
         book.active.append(row)
     book.save(tmp_path / "x.xlsx")
     assert [j.sheet for j in read_ballots(r, [tmp_path / "x.xlsx"]).rejects] == ["0002"]
+
+
+def test_an_xlsx_sheet_id_shown_with_leading_zeros_is_that_text(write, tmp_path):
+    """Defect (hostile round 5, H2): an id typed as the number 1 in a cell formatted
+    ``0000`` (Excel shows 0001, and a CSV saved from the workbook says 0001) was read as
+    ``1``: the workbook and its CSV in one run counted every sheet twice. Only the sheet-id
+    column is read as shown: a mark typed 1 in a ``00`` cell is still the mark 1."""
+    from openpyxl import Workbook
+
+    r = load_round(write("round.yaml", ROUND + 'ballots: {marks: {"1": A, "2": B, "3": C}}\n'))
+    book = Workbook()
+    sheet = book.active
+    for row in [["sheet", "stratum", "a", "b", "c"], [1, "企业", 1, 2, 3], [12, "群众", 2, 2, 2]]:
+        sheet.append(row)
+    for cell in ("A2", "A3"):
+        sheet[cell].number_format = "0000"
+    sheet["C2"].number_format = "00"
+    book.save(tmp_path / "w.xlsx")
+    csv = write("w.csv", "sheet,stratum,a,b,c\n0001,企业,1,2,3\n0012,群众,2,2,2\n")
+    both = read_ballots(r, [tmp_path / "w.xlsx", csv])
+    assert (both.read, both.counted, [j.reason for j in both.rejects]) == (4, 2, ["duplicate", "duplicate"])
+    alone = read_ballots(r, [tmp_path / "w.xlsx"])
+    assert counts_of(alone, 0) == [[1, 0, 0, 0, 0], [0, 1, 0, 0, 0]]

@@ -329,7 +329,7 @@ def _xlsx_table(r: Round, source: BallotFile, names: list[str]) -> _LongFile:
     try:
         require(source, sheet.header, names, r.ballots.delimiter)  # xlsx header cells are trimmed
         position = {name: i for i, name in enumerate(sheet.header)}
-        rows = list(sheet.body(names))
+        rows = list(sheet.body(names, ids=names[0]))
     finally:
         sheet.close()
     shifted = [(line, row) for line, row in rows if overlong(sheet.header, row)]

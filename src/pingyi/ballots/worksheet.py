@@ -46,6 +46,14 @@ class _NoValue:
 NO_VALUE = _NoValue()
 
 
+class _Zeros(str):
+    """A whole number its cell's number format shows with leading zeros (``0000``: 1 shows
+    as ``0001``), as the text Excel shows and a CSV saved from the workbook holds: so a
+    sheet id typed as a number is the id on the paper sheet. ``plain`` is the number."""
+
+    plain: str
+
+
 class Worksheet:
     """The ballot worksheet of a workbook: its header (row 1), then its rows. Close it."""
 
@@ -74,10 +82,12 @@ class Worksheet:
         elif first is not None:
             self.waiting.append(first)
 
-    def body(self, names: list[str]) -> Rows:
+    def body(self, names: list[str], ids: str | None = None) -> Rows:
         """The rows after the header; the columns ``names`` (header names) are read, so a
-        formula without a value or a merged range there is an error."""
+        formula without a value or a merged range there is an error. Numbers in column
+        ``ids`` (the sheet id) are the text their cell shows (leading zeros kept)."""
         read = {i: name for i, name in enumerate(self.header) if name in set(names)}
+        shown = {i for i, name in enumerate(self.header) if ids is not None and name == ids}
         expected = 2
         for line, values in [*self.waiting, *self.rows]:
             for _ in range(expected, line):  # rows Excel does not store are empty
@@ -90,6 +100,8 @@ class Worksheet:
                     if i in read:
                         raise self._formula_error(line, i, read[i])
                     value = None
+                if isinstance(value, _Zeros) and i not in shown:
+                    value = value.plain
                 texts.append(_text(value))
             yield line, texts
         self._refuse_merges(read)
@@ -114,6 +126,13 @@ class Worksheet:
 
         def parse_cell(element: Any) -> dict[str, Any]:
             cell: dict[str, Any] = plain(element)
+            value = cell["value"]
+            if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
+                zeros = _zero_format(book, cell["style_id"])
+                if zeros:
+                    shown = _Zeros(str(int(value)).zfill(zeros))
+                    shown.plain = str(int(value))
+                    cell["value"] = shown
             if cell["value"] is None and element.find(FORMULA_TAG) is not None:
                 cached = element.find(VALUE_TAG)
                 # no <v>, or an empty one for a number (only a text result can be empty)
@@ -180,6 +199,16 @@ def _refuse_large_parts(source: BallotFile) -> None:
                 "hold: save the sheet as CSV",
                 column=part.filename,
             )
+
+
+def _zero_format(book: Any, style_id: Any) -> int:
+    """The width of a cell's number format made only of zeros (``0000`` → 4), else 0."""
+    try:
+        number = book._cell_styles[int(style_id)].numFmtId
+        text = book._number_formats[number - 164] if number >= 164 else ""
+    except (IndexError, ValueError, TypeError, AttributeError):
+        return 0
+    return len(text) if len(text) > 1 and set(text) == {"0"} else 0
 
 
 def _text(value: Any) -> str:

@@ -50,7 +50,7 @@ def xlsx_batches(r: Round, codes: MarkCodes, source: BallotFile) -> Generator[Ba
         position = {name: i for i, name in enumerate(sheet.header)}
         chunk: list[tuple[int, list[str]]] = []
         malformed: list[tuple[int, str]] = []
-        for item in sheet.body(cols.read):
+        for item in sheet.body(cols.read, ids=cols.sheet):
             if overlong(sheet.header, item[1]):
                 malformed.append((item[0], csv_text(item[1], r.ballots.delimiter)))
                 continue
