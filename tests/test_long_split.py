@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 
 import numpy as np
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
@@ -112,6 +112,7 @@ def _random_rows(seed: int) -> list[str]:
     return rows
 
 
+@settings(max_examples=30, deadline=None)  # each example reads two rounds of files
 @given(seed=st.integers(0, 10**6), cuts=st.lists(st.integers(0, 60), max_size=4))
 def test_any_split_of_a_long_file_gives_the_same_result(tmp_path_factory, seed, cuts):
     """Rows shuffled and cut into files anywhere: the same sheets read, counted and
