@@ -2,11 +2,11 @@
 
 A stray ``"`` in a ballot file swallows the rows after it into one quoted cell. Counted,
 they would be one invalid mark (or one malformed row) instead of many sheets, silently;
-so a file where a cell holds what looks like whole rows of the file is refused as
-``runaway_quote`` on the quote's line. A delimiter after a line break in a cell the round
-reads (a sheet id, a stratum, a mark) is always that; in another column (a note) only
-when a line inside looks like a row: as many delimiters as the header, less one, and one of the round's
-strata where the stratum is (a note with line breaks and commas in it is not that).
+so such a file is refused as ``runaway_quote`` on the quote's line. The signs: a cell the
+round reads (a sheet id, a stratum, a mark) that runs across lines and holds the
+delimiter, a piece of a row; or, in any cell, a line that looks like a whole row, with as
+many delimiters as the header less one and one of the round's strata where the stratum
+is (a note with line breaks and commas in it is not that).
 """
 
 from __future__ import annotations
@@ -60,11 +60,8 @@ def refuse_swallowed_rows(
     """The runaway quote in a row the parser kept: a ``"`` opening a field takes the lines
     after it into that cell, up to the next quote, and the row may still have the right
     number of fields (a quote in the last field; a quoted cell further down closing it).
-    A cell the round reads (``read``: sheet id, stratum, marks) across lines that holds the
-    delimiter holds a piece of a row (a quote closed by a quoted cell further down): such
-    a row is refused outright; in another column (a note) only when a line inside looks like
-    a whole row. Only rows with line breaks in a cell (``breaks``,
-    lines.row_breaks) are looked at."""
+    ``read`` names the columns the round reads. Only rows with line breaks in a cell
+    (``breaks``, lines.row_breaks) are looked at."""
     if breaks is None or not breaks.any():
         return
     rows = np.flatnonzero(breaks)
@@ -73,10 +70,8 @@ def refuse_swallowed_rows(
         for row, cell in zip(rows.tolist(), cells, strict=True):
             text = cell.decode("utf-8", "replace") if isinstance(cell, bytes) else str(cell or "")
             inner = TEXT_BREAK.split(text)[1:]
-            swallowed = (
-                bool(inner) and name in read and shape.delimiter in text
-            )  # across lines, a row's piece
-            if swallowed or any(shape.is_row(part) for part in inner):
+            piece = bool(inner) and name in read and shape.delimiter in text
+            if piece or any(shape.is_row(part) for part in inner):
                 raise _runaway(source, int(lines[row]), len(inner))
 
 
