@@ -24,13 +24,8 @@ from pingyi.cli.main import cli
 from pingyi.errors import PingyiError
 from pingyi.round.load import load_round
 
-ROUND = """\
-round: p
-extends: qianren-2-1-0
-categories: [{id: c, name: 类}]
-strata: [{id: s1, name: 一}, {id: s2, name: 二}]
-units: [{id: u, name: 甲, category: c}, {id: v, name: 乙, category: c}]
-"""
+from .test_parallel_read import ROUND  # the two-unit, two-stratum round of the range tests
+
 ALIASES = """\
 ballots:
   marks: {"1": A, "√": B, "好的": A, "非常满意的": A, "满意A": C}
